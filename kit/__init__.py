@@ -1,0 +1,41 @@
+"""kit: an interactive teaching kit for the Keras functional API.
+
+``import kit`` is cheap and changes nothing: TensorFlow and Keras load on first
+use of a name below.
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+#: Public name -> module that defines it.
+_EXPORTS = {
+    "graph_of": "kit.graph",
+    "draw": "kit.draw",
+    "live": "kit.live",
+    "setup": "kit.devices",
+    "train": "kit.train",
+    "check": "kit.exercises",
+    "progress": "kit.exercises",
+}
+_SUBMODULES = {"nodes", "datasets", "exercises", "layout", "graph"}
+
+__all__ = sorted(_EXPORTS) + sorted(_SUBMODULES)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    if name in _SUBMODULES:
+        return import_module(f"kit.{name}")
+    raise AttributeError(f"module 'kit' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext kit``: turn the live layer graph on for this notebook."""
+    import_module("kit.extension").load_ipython_extension(ipython)
+
+
+def unload_ipython_extension(ipython):
+    """``%unload_ext kit``: stop the live graph and remove the magics' hooks."""
+    import_module("kit.extension").unload_ipython_extension(ipython)

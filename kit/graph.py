@@ -1,0 +1,409 @@
+"""Keras models and symbolic tensors as networkx graphs.
+
+This is the only module of the kit that reads Keras private attributes
+(``_inbound_nodes``, ``_keras_history``, ``_functional``, ``Node``). Every other
+module works on the plain data returned here.
+
+Used by every notebook of the course (``kit.draw``, the live graph) and by the
+exercise checkers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+#: Node attribute ``kind`` values.
+INPUT, LAYER, OPERATION, MODEL = "input", "layer", "op", "model"
+
+#: Configuration keys shown by the drawing and the inspector when a layer has them.
+KEY_CONFIG = (
+    "units", "filters", "kernel_size", "strides", "pool_size", "padding",
+    "activation", "rate", "axis", "input_dim", "output_dim", "return_sequences",
+    "return_state", "use_bias", "target_shape", "dims",
+)
+
+EXPECTED = (
+    "a Keras model (functional or Sequential), a KerasTensor, a list of "
+    "KerasTensors, or a layer that has been called"
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a layer on symbolic tensors (a Keras "node").
+
+    Attributes
+    ----------
+    node_index : int
+        Position of the call among all calls of the layer.
+    inputs, outputs : list of KerasTensor
+        The tensors the call received and produced.
+    """
+
+    node_index: int
+    inputs: list
+    outputs: list
+
+
+def _keras():
+    import keras
+
+    return keras
+
+
+def is_layer(obj) -> bool:
+    """True for a Keras ``Operation`` (every layer, model and ``keras.ops`` op)."""
+    from keras.src.ops.operation import Operation
+
+    return isinstance(obj, Operation)
+
+
+def is_keras_tensor(obj) -> bool:
+    """True for a symbolic ``keras.KerasTensor``."""
+    return isinstance(obj, _keras().KerasTensor)
+
+
+def shape_of(tensor) -> tuple:
+    """The static shape of a tensor as a tuple (``None`` for unknown sizes)."""
+    return tuple(None if d is None else int(d) for d in tensor.shape)
+
+
+def history(tensor):
+    """``(operation, node_index, tensor_index)`` of the call that produced ``tensor``.
+
+    Example
+    -------
+    >>> import keras
+    >>> x = keras.Input((3,), name="x")
+    >>> history(keras.layers.Dense(2, name="d")(x))[0].name
+    'd'
+    """
+    record = getattr(tensor, "_keras_history", None)
+    if record is None:
+        return None, 0, 0
+    return record.operation, record.node_index, record.tensor_index
+
+
+def calls_of(layer) -> list[Call]:
+    """Every call ever made of ``layer`` on symbolic tensors, in call order.
+
+    The list includes calls made while building other models: Keras keeps one
+    list of calls per layer object.
+
+    Example
+    -------
+    >>> import keras
+    >>> dense = keras.layers.Dense(2)
+    >>> a, b = keras.Input((3,)), keras.Input((3,))
+    >>> _ = dense(a), dense(b)
+    >>> [call.node_index for call in calls_of(dense)]
+    [0, 1]
+    """
+    if not is_layer(layer):
+        raise TypeError(
+            f"expected a Keras layer, got {type(layer).__name__}: {layer!r:.80}"
+        )
+    return [
+        Call(i, list(node.input_tensors), list(node.outputs))
+        for i, node in enumerate(layer._inbound_nodes)
+        if not node.is_input
+    ]
+
+
+def calls_in_model(model) -> set[tuple[int, int]]:
+    """The calls that belong to ``model``'s graph, as ``(id(layer), node_index)`` pairs."""
+    inputs, outputs = _endpoints(model)
+    return {
+        (id(node.operation), _node_index(node))
+        for node in _nodes_between(inputs, outputs)
+    }
+
+
+def graph_of(obj) -> nx.MultiDiGraph:
+    """The layer graph of a Keras model or of the tensors that lead to some outputs.
+
+    Parameters
+    ----------
+    obj : keras.Model, KerasTensor, list of KerasTensor, or keras.layers.Layer
+        A functional or Sequential model; symbolic tensors (the graph is what
+        produced them); or a layer that has been called (the graph is what
+        produced its outputs).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        One node per layer, ``keras.ops`` operation or Input, keyed by name, with
+        attributes ``class_name``, ``kind`` (input, layer, op, model),
+        ``params``, ``calls`` (how many calls of the layer are in this graph),
+        ``node_indices``, ``shared`` (more than one call), ``nested`` (a model
+        used as a layer), ``input_shapes``/``output_shapes`` (one entry per
+        call), ``config`` (key settings), ``is_input``, ``is_output``,
+        ``order`` and ``layer_id``. One edge per tensor flowing into a call,
+        with ``node_index`` (the consumer's call), ``shape``, ``position``,
+        ``producer_node_index`` and ``tensor_index``.
+
+    Example
+    -------
+    >>> import keras
+    >>> x = keras.Input((784,), name="pixels")
+    >>> y = keras.layers.Dense(10, name="digits")(x)
+    >>> sorted(graph_of(keras.Model(x, y)).nodes)
+    ['digits', 'pixels']
+    """
+    inputs, outputs = _endpoints(obj)
+    graph = nx.MultiDiGraph(name=getattr(obj, "name", None) or "graph")
+    names: dict[int, str] = {}
+    stop = {id(t) for t in inputs}
+    output_ids = {id(t) for t in outputs}
+
+    for order, node in enumerate(_nodes_between(inputs, outputs)):
+        op = node.operation
+        key = _add_operation(graph, op, names, order)
+        data = graph.nodes[key]
+        node_index = _node_index(node)
+        data["node_indices"].append(node_index)
+        data["input_shapes"].append([shape_of(t) for t in node.input_tensors])
+        data["output_shapes"].append([shape_of(t) for t in node.outputs])
+        if any(id(t) in output_ids for t in node.outputs):
+            data["is_output"] = True
+        for position, tensor in enumerate(node.input_tensors):
+            producer, producer_index, tensor_index = history(tensor)
+            if producer is None:
+                continue
+            if producer is not None and id(producer) not in names:
+                # A declared input that is an intermediate tensor of a larger graph.
+                _add_operation(graph, producer, names, -1, boundary=True)
+            graph.add_edge(
+                names[id(producer)], key,
+                node_index=node_index, position=position,
+                producer_node_index=producer_index, tensor_index=tensor_index,
+                shape=shape_of(tensor),
+            )
+    for tensor in inputs:
+        producer, _, _ = history(tensor)
+        if producer is not None and id(producer) not in names:
+            _add_operation(graph, producer, names, -1, boundary=True)
+        if producer is not None and id(tensor) in stop:
+            graph.nodes[names[id(producer)]]["is_input"] = True
+
+    for data in graph.nodes.values():
+        data["calls"] = len(data["node_indices"])
+        data["shared"] = data["calls"] > 1
+    graph.graph["inputs"] = (
+        [names[id(history(t)[0])] for t in inputs]
+        if inputs
+        else [k for k, d in graph.nodes(data=True) if d["kind"] == INPUT]
+    )
+    graph.graph["outputs"] = [names[id(history(t)[0])] for t in outputs]
+    return graph
+
+
+def node_listener(callback):
+    """Call ``callback(operation, inputs, outputs)`` after every new symbolic call.
+
+    Returns a function that removes the listener and restores Keras exactly.
+    Used by the live graph (``kit.live``).
+
+    Example
+    -------
+    >>> seen = []
+    >>> stop = node_listener(lambda op, inputs, outputs: seen.append(op.name))
+    >>> import keras
+    >>> _ = keras.layers.Dense(1, name="probe")(keras.Input((2,), name="inp"))
+    >>> stop()
+    >>> seen
+    ['inp', 'probe']
+    """
+    from keras.src.ops.node import Node
+
+    original = Node.__init__
+
+    def init_and_report(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        callback(self.operation, list(self.input_tensors), list(self.outputs))
+
+    Node.__init__ = init_and_report
+
+    def remove():
+        if Node.__init__ is init_and_report:
+            Node.__init__ = original
+
+    return remove
+
+
+# --- internals -------------------------------------------------------------
+
+
+def _endpoints(obj):
+    """``(inputs, outputs)`` tensors of a model, tensors or called layer."""
+    keras = _keras()
+    if obj is None:
+        raise TypeError(f"expected {EXPECTED}; got None")
+    if isinstance(obj, nx.Graph):
+        raise TypeError(f"expected {EXPECTED}; got a networkx graph (already a graph)")
+    if isinstance(obj, keras.Sequential):
+        if obj._functional is None:
+            raise ValueError(
+                f"the Sequential model {obj.name!r} has no input yet, so it has no "
+                "layer graph: start it with keras.Input(shape=...) as its first "
+                "layer, or call model.build(input_shape) first"
+            )
+        return list(obj.inputs), list(obj.outputs)
+    if isinstance(obj, keras.Model):
+        from keras.src.models.functional import Functional
+
+        if not isinstance(obj, Functional):
+            state = "built" if obj.built else "unbuilt"
+            raise ValueError(
+                f"{obj.name!r} is a {state} subclassed model ({type(obj).__name__}): "
+                "its layers are wired in Python code, so it has no static layer "
+                "graph. Expected a functional or Sequential model; to see it as "
+                "one box, call it on an Input: y = model(keras.Input(shape=...)) "
+                "then kit.graph_of(y)"
+            )
+        return list(obj.inputs), list(obj.outputs)
+    if is_keras_tensor(obj):
+        _require_history(obj)
+        return [], [obj]
+    if isinstance(obj, (list, tuple, dict)) and obj:
+        tensors = list(obj.values()) if isinstance(obj, dict) else list(obj)
+        bad = [t for t in tensors if not is_keras_tensor(t)]
+        if bad:
+            raise TypeError(
+                f"expected {EXPECTED}; the list holds a {type(bad[0]).__name__}"
+            )
+        for tensor in tensors:
+            _require_history(tensor)
+        return [], tensors
+    if is_layer(obj):
+        calls = calls_of(obj)
+        if not calls:
+            raise ValueError(
+                f"the layer {obj.name!r} has never been called on a tensor, so it "
+                "has no graph yet: call it first, e.g. y = layer(keras.Input(shape=...))"
+            )
+        return [], [t for call in calls for t in call.outputs]
+    kind = type(obj).__name__
+    if hasattr(obj, "numpy") or type(obj).__module__.startswith(("numpy", "tensorflow")):
+        raise TypeError(
+            f"expected {EXPECTED}; got a concrete {kind} (computed eagerly, it "
+            "remembers no layers). Build on keras.Input(shape=...) to get symbolic tensors"
+        )
+    raise TypeError(f"expected {EXPECTED}; got {kind}")
+
+
+def _require_history(tensor):
+    if history(tensor)[0] is None:
+        raise ValueError(
+            f"the KerasTensor {tensor!r:.80} was not produced by a layer or an Input, "
+            "so it has no graph: create tensors with keras.Input(shape=...)"
+        )
+
+
+def _node_index(node) -> int:
+    for index, candidate in enumerate(node.operation._inbound_nodes):
+        if candidate is node:
+            return index
+    raise RuntimeError(f"{node!r} is not among its operation's calls")
+
+
+def _nodes_between(inputs, outputs):
+    """Keras nodes that lead to ``outputs``, stopping at ``inputs``, inputs first."""
+    stop = {id(t) for t in inputs}
+    done: set[int] = set()
+    ordered = []
+    for output in outputs:
+        stack = [(output, False)]
+        while stack:
+            tensor, expanded = stack.pop()
+            op, node_index, _ = history(tensor)
+            if op is None:
+                continue
+            node = op._inbound_nodes[node_index]
+            if id(node) in done:
+                continue
+            if expanded:
+                done.add(id(node))
+                ordered.append(node)
+                continue
+            if id(tensor) in stop and not node.is_input:
+                continue
+            stack.append((tensor, True))
+            for parent in reversed(list(node.input_tensors)):
+                stack.append((parent, False))
+    return ordered
+
+
+def _add_operation(graph, op, names, order, boundary=False) -> str:
+    """Add ``op`` as a graph node once; return its key."""
+    if id(op) in names:
+        return names[id(op)]
+    key = op.name
+    suffix = 2
+    while key in graph:
+        key = f"{op.name}#{suffix}"
+        suffix += 1
+    names[id(op)] = key
+    keras = _keras()
+    class_name = type(op).__name__
+    is_model = isinstance(op, keras.Model)
+    if class_name == "InputLayer" or boundary:
+        kind = INPUT
+    elif is_model:
+        kind = MODEL
+    elif isinstance(op, keras.layers.Layer):
+        kind = LAYER
+    else:
+        kind = OPERATION
+    wrapped = getattr(op, "layer", None) if isinstance(op, keras.layers.Wrapper) else None
+    inner = op if is_model else wrapped
+    graph.add_node(
+        key,
+        name=op.name,
+        class_name=class_name,
+        kind=kind,
+        params=_count_params(op),
+        trainable=bool(getattr(op, "trainable", False)),
+        nested=is_model,
+        wrapped=None if wrapped is None else f"{wrapped.name} ({type(wrapped).__name__})",
+        subgraph=_subgraph(inner) if isinstance(inner, keras.Model) else None,
+        config=_key_config(op) if not is_model else {},
+        node_indices=[],
+        input_shapes=[],
+        output_shapes=[],
+        is_input=kind == INPUT,
+        is_output=False,
+        order=order if order >= 0 else -1,
+        layer_id=id(op),
+    )
+    return key
+
+
+def _count_params(op) -> int:
+    try:
+        return int(op.count_params()) if getattr(op, "built", False) else 0
+    except (ValueError, AttributeError):
+        return 0
+
+
+def _subgraph(model):
+    try:
+        return graph_of(model)
+    except ValueError:
+        return None
+
+
+def _key_config(op) -> dict:
+    try:
+        config = op.get_config()
+    except Exception:  # some custom layers do not implement get_config
+        return {}
+    shown = {}
+    for key in KEY_CONFIG:
+        value = config.get(key)
+        if value is None or isinstance(value, dict):
+            continue
+        shown[key] = tuple(value) if isinstance(value, list) else value
+    return shown
