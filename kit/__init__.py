@@ -11,14 +11,14 @@ __version__ = "0.1.0"
 #: Public name -> module that defines it.
 _EXPORTS = {
     "graph_of": "kit.graph",
-    "draw": "kit.draw",
-    "live": "kit.live",
+    "draw": "kit.drawing",
+    "live": "kit.live_widget",
     "setup": "kit.devices",
-    "train": "kit.train",
+    "train": "kit.training",
     "check": "kit.exercises",
     "progress": "kit.exercises",
 }
-_SUBMODULES = {"nodes", "datasets", "exercises", "layout", "graph"}
+_SUBMODULES = {"nodes", "datasets", "exercises", "layout", "graph", "drawing"}
 
 __all__ = sorted(_EXPORTS) + sorted(_SUBMODULES)
 
@@ -32,7 +32,8 @@ def __getattr__(name):
 
 
 def load_ipython_extension(ipython):
-    """``%load_ext kit``: turn the live layer graph on for this notebook."""
+    """``%load_ext kit``: load Keras quietly and turn the live layer graph on."""
+    import_module("kit.quiet").import_keras_quietly()
     import_module("kit.extension").load_ipython_extension(ipython)
 
 

@@ -1,0 +1,111 @@
+import io
+
+import keras
+import pytest
+from keras import layers
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch, Rectangle
+from PIL import Image
+
+import kit
+from kit import drawing
+
+
+def small_model():
+    x = keras.Input((16,), name="features")
+    shared = layers.Dense(16, name="shared_dense")
+    h = shared(shared(x))
+    out = layers.Dense(3, activation="softmax", name="classes")(h)
+    return keras.Model(x, out, name="small")
+
+
+def boxes(figure):
+    collections = [c for c in figure.axes[0].collections if isinstance(c, PatchCollection)]
+    assert len(collections) == 1
+    return collections[0]
+
+
+def test_draw_returns_a_figure_with_one_box_per_layer():
+    figure = kit.draw(small_model())
+    assert isinstance(figure, Figure)
+    assert len(boxes(figure).get_paths()) == 3
+    assert set(figure.labels) == {"features", "shared_dense", "classes"}
+    assert "(None, 16) → (None, 3)" in figure.labels["classes"]
+    assert figure.labels["shared_dense"].startswith("shared_dense: Dense  ×2 calls")
+    assert [p for p in figure.axes[0].patches if isinstance(p, PathPatch)]
+
+
+def test_shared_layer_edges_are_labelled_with_node_indices():
+    figure = kit.draw(small_model())
+    notes = {t.get_text() for t in figure.axes[0].texts}
+    assert "[1]" in notes  # the self-loop: shared_dense called on its own output
+    assert "[0]" in notes  # features -> shared_dense, first call
+
+
+def test_show_shapes_off_keeps_names_only():
+    figure = kit.draw(small_model(), show_shapes=False)
+    assert figure.labels["classes"] == "classes: Dense"
+
+
+def test_inputs_outputs_and_highlight_look_different():
+    figure = kit.draw(small_model(), highlight="shared_dense")
+    collection = boxes(figure)
+    order = list(figure.labels)
+    edges = {name: tuple(collection.get_edgecolor()[i]) for i, name in enumerate(order)}
+    widths = {name: collection.get_linewidth()[i] for i, name in enumerate(order)}
+    assert len(set(edges.values())) == 3
+    assert widths["shared_dense"] > widths["classes"] > widths["features"]
+
+
+def test_nested_model_is_one_box_until_expanded():
+    digit = keras.Input((27, 27, 1), name="digit")
+    flat = layers.Flatten(name="flat")(layers.Conv2D(4, 3, name="conv")(digit))
+    vision = keras.Model(digit, flat, name="vision_model")
+    a, b = keras.Input((27, 27, 1), name="a"), keras.Input((27, 27, 1), name="b")
+    model = keras.Model([a, b], layers.concatenate([vision(a), vision(b)], name="joined"))
+    closed = kit.draw(model)
+    assert "vision_model" in closed.labels and "vision_model/conv" not in closed.labels
+    opened = kit.draw(model, expand_nested=True)
+    assert {"vision_model/conv", "vision_model/flat"} <= set(opened.labels)
+    assert any(isinstance(p, Rectangle) for p in opened.axes[0].patches)
+    assert opened.graph.has_edge("a", "vision_model/digit")
+    assert opened.graph.has_edge("vision_model/flat", "joined")
+
+
+def test_png_output_is_a_real_image():
+    buffer = io.BytesIO()
+    figure = kit.draw(small_model())
+    figure.savefig(buffer, format="png")
+    image = Image.open(io.BytesIO(buffer.getvalue()))
+    width, height = image.size
+    assert width > 100 and height > 100
+    assert image.convert("L").getextrema()[0] < 100  # some dark ink: the labels
+    assert figure._repr_png_().startswith(b"\x89PNG")
+
+
+def test_deep_model_is_folded_and_edges_are_lines():
+    x = keras.Input((4,), name="x")
+    for i in range(90):
+        x = layers.Dense(4, name=f"d{i}")(x)
+    figure = kit.draw(x, max_rows=40)
+    columns = {round(cx, 3) for cx, _ in figure.centres.values()}
+    assert len(columns) == 3
+    assert any(isinstance(c, LineCollection) for c in figure.axes[0].collections)
+    assert figure.get_size_inches()[1] < 40
+
+
+def test_bad_input_is_refused_clearly():
+    with pytest.raises(TypeError, match="expected a Keras model"):
+        kit.draw(None)
+    with pytest.raises(TypeError, match="expected a Keras model"):
+        kit.draw("not a model")
+    with pytest.raises(ValueError, match="never been called"):
+        kit.draw(layers.Dense(2))
+    with pytest.raises(ValueError, match="highlight expects layer names.*nope"):
+        kit.draw(small_model(), highlight="nope")
+
+
+def test_expanded_graph_is_plain_data():
+    graph = kit.graph_of(small_model())
+    assert set(drawing.expanded(graph).nodes) == set(graph.nodes)
