@@ -27,6 +27,8 @@ GAP_X, GAP_Y = 0.25, 0.32  # inches between boxes
 MARGIN = 0.3
 DEFAULT_MAX_ROWS = 40
 DPI = 80
+MIN_DPI = 60
+MAX_PIXELS = 10e6  # keeps PNG encoding of 400+ layer graphs under a second
 PNG_COMPRESSION = 1
 
 #: Face and edge colours by node kind.
@@ -91,6 +93,8 @@ def draw(obj, show_shapes=True, expand_nested=False, highlight=None, *,
 
     fig_w = 2 * MARGIN + layout.width * step_x + box_w
     fig_h = 2 * MARGIN + 0.35 + layout.rows * row_h
+    area = max(fig_w, 2.5) * fig_h
+    dpi = max(MIN_DPI, min(dpi, (MAX_PIXELS / area) ** 0.5))  # very large graphs: fewer pixels
     figure = GraphFigure(figsize=(max(fig_w, 2.5), fig_h), dpi=dpi)
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_axis_off()
