@@ -290,7 +290,8 @@ def _probe():
     cpus = tf.config.list_physical_devices("CPU")
     logical = tf.config.get_logical_device_configuration(cpus[0]) if cpus else None
     logical_cpus = len(logical) if logical else 1
-    devices.append(DeviceInfo(name="CPU:0", kind="CPU", description=f"{cpu_threads()} threads"))
+    split = f", split into {logical_cpus} logical devices" if logical_cpus > 1 else ""
+    devices.append(DeviceInfo(name="CPU:0", kind="CPU", description=f"{cpu_threads()} threads{split}"))
     _probe_cache.update(physical=physical, devices=devices, logical_cpus=logical_cpus)
     return physical, devices, logical_cpus
 
@@ -321,11 +322,34 @@ def _gpu_memory(devices):
     return filled + [device for device in devices if device.kind != "GPU"]
 
 
+def _multi_worker_strategy():
+    """MultiWorkerMirroredStrategy with the two reductions Keras 3 asks of it fixed.
+
+    Keras 3's TensorFlow trainer hands this strategy's ``reduce`` a nested
+    (inputs, targets) batch, and scalar per-replica losses with ``axis=0``;
+    both fail inside TensorFlow ("Attempt to convert a value (PerReplica...)",
+    "Invalid reduction dimension 0 for input with 0 dimensions", reported as
+    tensorflow/tensorflow#72388). Here nested values are reduced leaf by leaf
+    and scalars over replicas only, which is what Keras means.
+    """
+    import tensorflow as tf
+
+    class KerasReadyMultiWorkerStrategy(tf.distribute.MultiWorkerMirroredStrategy):
+        def reduce(self, reduce_op, value, axis):
+            if isinstance(value, (tuple, list, dict)):
+                return tf.nest.map_structure(lambda leaf: self.reduce(reduce_op, leaf, axis), value)
+            if axis is not None and self.experimental_local_results(value)[0].shape.rank == 0:
+                axis = None
+            return super().reduce(reduce_op, value, axis)
+
+    return KerasReadyMultiWorkerStrategy()
+
+
 def _make_strategy(plan):
     import tensorflow as tf
 
     if plan.strategy == MULTI_WORKER:
-        return tf.distribute.MultiWorkerMirroredStrategy()
+        return _multi_worker_strategy()
     if plan.strategy == MIRRORED:
         return tf.distribute.MirroredStrategy(devices=[f"/{name}" for name in plan.strategy_devices])
     return tf.distribute.get_strategy()

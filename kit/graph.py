@@ -407,3 +407,50 @@ def _key_config(op) -> dict:
             continue
         shown[key] = tuple(value) if isinstance(value, list) else value
     return shown
+
+
+# --- for the live graph ------------------------------------------------------
+
+
+def describe_operation(op) -> dict:
+    """Plain-data description of a layer, Input or op, as stored in a graph node.
+
+    Returns the attributes :func:`graph_of` gives a node that do not depend on
+    a particular model: ``name``, ``class_name``, ``kind``, ``params``,
+    ``trainable``, ``nested``, ``wrapped``, ``config`` and ``layer_id``.
+    Used by the live graph (``kit.live``), which sees layers one call at a time.
+
+    Example
+    -------
+    >>> import keras
+    >>> dense = keras.layers.Dense(2, activation="relu", name="d")
+    >>> _ = dense(keras.Input((3,)))
+    >>> info = describe_operation(dense)
+    >>> info["kind"], info["params"], info["config"]["units"]
+    ('layer', 8, 2)
+    """
+    if not is_layer(op):
+        raise TypeError(f"expected a Keras layer or operation, got {type(op).__name__}")
+    keras = _keras()
+    class_name = type(op).__name__
+    is_model = isinstance(op, keras.Model)
+    if class_name == "InputLayer":
+        kind = INPUT
+    elif is_model:
+        kind = MODEL
+    elif isinstance(op, keras.layers.Layer):
+        kind = LAYER
+    else:
+        kind = OPERATION
+    wrapped = getattr(op, "layer", None) if isinstance(op, keras.layers.Wrapper) else None
+    return {
+        "name": op.name,
+        "class_name": class_name,
+        "kind": kind,
+        "params": _count_params(op),
+        "trainable": bool(getattr(op, "trainable", False)),
+        "nested": is_model,
+        "wrapped": None if wrapped is None else f"{wrapped.name} ({type(wrapped).__name__})",
+        "config": _key_config(op) if not is_model else {},
+        "layer_id": id(op),
+    }

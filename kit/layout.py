@@ -254,3 +254,90 @@ def _assemble(levels, chains, xs, ranks, max_rows):
             jumps.add((u, v))
     return Layout(positions, routes, jumps, rows=rows, columns=columns,
                   width=left - NODE_WIDTH - COLUMN_GAP)
+
+
+# --- incremental layout (the live graph) -------------------------------------
+
+#: Extra room left between an unconnected new node and what is already drawn.
+COMPONENT_GAP = 0.5
+
+
+class IncrementalLayout:
+    """A layered layout that grows one node at a time; placed nodes never move.
+
+    A node goes one row below its lowest parent, at the free place of that row
+    nearest to the median x of its parents. A node without parents (a new
+    ``keras.Input``) goes on the row of the node placed last, to the right of
+    everything from that row down, so that a second model starts beside the
+    first one. Rows grow downward, as in :func:`layered_layout`.
+
+    Used by the live graph (``kit.live``), where a layer must stay where the
+    learner saw it appear.
+
+    Example
+    -------
+    >>> layout = IncrementalLayout()
+    >>> layout.place("in"), layout.place("a", ["in"]), layout.place("b", ["in"])
+    ((0.0, 0), (0.0, 1), (1.0, 1))
+    >>> layout.place("out", ["a", "b"])
+    (0.5, 2)
+    """
+
+    def __init__(self):
+        self.positions: dict = {}
+        self._rows: dict[int, list[float]] = {}
+        self._last_row = 0
+
+    def __contains__(self, node) -> bool:
+        return node in self.positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def rows(self) -> int:
+        """Number of rows used (the deepest row + 1)."""
+        return max(self._rows, default=-1) + 1
+
+    def place(self, node, parents=()) -> tuple[float, int]:
+        """Position ``(x, row)`` of ``node``, placing it first if it is new.
+
+        Parents that are not placed yet are ignored.
+        """
+        if node in self.positions:
+            return self.positions[node]
+        placed = [self.positions[p] for p in parents if p in self.positions and p != node]
+        if placed:
+            row = max(r for _, r in placed) + 1
+            xs = sorted(x for x, _ in placed)
+            wanted = _median(xs)
+        else:
+            row = self._last_row if self.positions else 0
+            below = [x for r, xs in self._rows.items() if r >= row for x in xs]
+            wanted = max(below) + NODE_WIDTH + COMPONENT_GAP if below else 0.0
+        x = _nearest_free(self._rows.get(row, []), wanted)
+        self.positions[node] = (x, row)
+        self._rows.setdefault(row, []).append(x)
+        self._rows[row].sort()
+        self._last_row = row
+        return self.positions[node]
+
+    def row_members(self, row) -> list[float]:
+        """The x of every node on ``row``, left to right."""
+        return list(self._rows.get(row, []))
+
+    def bounds(self, nodes=None) -> tuple[float, float, int, int]:
+        """``(x_min, x_max, row_min, row_max)`` of ``nodes`` (default: every node)."""
+        points = [self.positions[n] for n in (self.positions if nodes is None else nodes)
+                  if n in self.positions]
+        if not points:
+            return 0.0, 0.0, 0, 0
+        xs, rows = zip(*points)
+        return min(xs), max(xs), min(rows), max(rows)
+
+
+def _nearest_free(taken, wanted, gap=NODE_WIDTH):
+    """The x nearest to ``wanted`` at least ``gap`` away from every x in ``taken`` (ties: right)."""
+    candidates = [wanted] + [t + s * gap for t in taken for s in (-1, 1)]
+    free = [c for c in candidates if all(abs(c - t) >= gap - 1e-9 for t in taken)]
+    return min(free, key=lambda c: (abs(c - wanted), -c))

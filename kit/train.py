@@ -39,9 +39,8 @@ from kit import devices, train_checks, train_progress
 
 #: Files of a run directory.
 STATE_FILE = "state.json"
-WEIGHTS_PATTERN = "epoch-{epoch:04d}.weights.h5"
-RANDOM_STATE_PATTERN = "epoch-{epoch:04d}.random.npz"
-STATE_VERSION = 1
+CHECKPOINT_PATTERN = "epoch-{epoch:04d}.npz"
+STATE_VERSION = 2
 
 
 class OutOfMemoryError(MemoryError):
@@ -85,7 +84,7 @@ def array_dataset(x, y, batch_size, *, seed=0, shuffle=True, first_epoch=0):
     """
     tf = _tf()
     n = train_checks.count_samples(x)
-    data = tf.data.Dataset.from_tensors((x, y)).repeat()
+    data = tf.data.Dataset.from_tensors(_tuples((x, y))).repeat()
 
     def epoch_batches(epoch):
         order = tf.range(n, dtype=tf.int64)
@@ -107,12 +106,21 @@ def validation_dataset(x, y, batch_size):
     tf = _tf()
     n = train_checks.count_samples(x)
     indices = tf.data.Dataset.range(n).batch(batch_size)
-    data = tf.data.Dataset.from_tensors((x, y)).repeat()
+    data = tf.data.Dataset.from_tensors(_tuples((x, y))).repeat()
     batches = tf.data.Dataset.zip((indices, data)).map(
         lambda index, pair: tf.nest.map_structure(lambda array: tf.gather(array, index), pair),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
     return _with_data_sharding(batches.prefetch(tf.data.AUTOTUNE))
+
+
+def _tuples(structure):
+    """Lists become tuples: tf.data reads a list as one tensor, a tuple as parts."""
+    if isinstance(structure, (list, tuple)):
+        return tuple(_tuples(item) for item in structure)
+    if isinstance(structure, dict):
+        return {key: _tuples(value) for key, value in structure.items()}
+    return structure
 
 
 def _with_data_sharding(dataset):
@@ -206,10 +214,55 @@ def _write_atomically(path, write):
             temporary.unlink()
 
 
-def _extra_variables(model):
-    """Model state outside ``weights``: the random seed states of dropout & co."""
+def checkpoint_variables(model):
+    """Everything a checkpoint holds, by group, in a fixed order.
+
+    ``model``: the weights; ``optimizer``: its slots and step count (and loss
+    scale); ``random``: the seed states of dropout & co, which
+    ``model.weights`` leaves out but an exact resume needs.
+    """
     weights = {id(variable) for variable in model.weights}
-    return [variable for variable in model.variables if id(variable) not in weights]
+    return {
+        "model": list(model.weights),
+        "optimizer": list(model.optimizer.variables) if model.optimizer is not None else [],
+        "random": [variable for variable in model.variables if id(variable) not in weights],
+    }
+
+
+def save_checkpoint(model, path):
+    """Write all checkpoint variables to one ``.npz`` file, atomically.
+
+    Faster than ``model.save_weights`` (which walks the whole Keras object
+    tree each time), so a checkpoint per epoch costs next to nothing.
+    """
+    arrays = {
+        f"{group}/{index}": np.asarray(variable.numpy())
+        for group, variables in checkpoint_variables(model).items()
+        for index, variable in enumerate(variables)
+    }
+    _write_atomically(path, lambda temporary: _save_npz(temporary, arrays))
+
+
+def load_checkpoint(model, path):
+    """Assign the variables saved by :func:`save_checkpoint` to ``model``."""
+    with model.distribute_strategy.scope():
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+    groups = checkpoint_variables(model)
+    with np.load(path) as saved:
+        for group, variables in groups.items():
+            stored = sorted((name for name in saved.files if name.startswith(group + "/")), key=lambda n: int(n.split("/")[1]))
+            shapes = [saved[name].shape for name in stored]
+            expected = [tuple(variable.shape) for variable in variables]
+            if shapes != expected:
+                raise ValueError(
+                    f"The checkpoint {path} does not fit this model ({group} variables: saved "
+                    f"{len(shapes)} with shapes {shapes[:3]}..., the model has {len(expected)} with "
+                    f"{expected[:3]}...). Pass restart=True to start over, or another run_dir=."
+                )
+        for group, variables in groups.items():
+            for index, variable in enumerate(variables):
+                variable.assign(saved[f"{group}/{index}"])
 
 
 def read_state(run_dir):
@@ -218,24 +271,9 @@ def read_state(run_dir):
     if not path.exists():
         return None
     state = json.loads(path.read_text())
-    if state.get("version") != STATE_VERSION or not (Path(run_dir) / state["weights"]).exists():
+    if state.get("version") != STATE_VERSION or not (Path(run_dir) / state["checkpoint"]).exists():
         return None
     return state
-
-
-def restore(model, run_dir, state):
-    """Load weights, optimizer state and random states of a checkpoint into ``model``."""
-    with model.distribute_strategy.scope():
-        if model.optimizer is not None and not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)
-    model.load_weights(Path(run_dir) / state["weights"])
-    extra = _extra_variables(model)
-    saved = np.load(Path(run_dir) / state["random_state"])
-    if len(saved.files) == len(extra):
-        for index, variable in enumerate(extra):
-            value = saved[str(index)]
-            if tuple(variable.shape) == value.shape:
-                variable.assign(value)
 
 
 class _ResumableHistory:
@@ -255,33 +293,31 @@ class _ResumableHistory:
         return instance
 
 
-def _checkpoint_callback(run_dir, state, history, epochs, write):
-    """A Keras callback that saves the run after every completed epoch."""
+def _checkpoint_callback(run_dir, state, history, epochs):
+    """A Keras callback that saves the run after every completed epoch.
+
+    The checkpoint file is written first, then ``state.json`` (which names it)
+    replaces the old one: a crash at any moment leaves the last complete
+    epoch readable.
+    """
     import keras
 
     class EpochCheckpoint(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
-            if not write:
-                return
             run = Path(run_dir)
             run.mkdir(parents=True, exist_ok=True)
-            weights = WEIGHTS_PATTERN.format(epoch=epoch + 1)
-            random_state = RANDOM_STATE_PATTERN.format(epoch=epoch + 1)
-            _write_atomically(run / weights, self.model.save_weights)
-            values = {str(i): np.asarray(v.numpy()) for i, v in enumerate(_extra_variables(self.model))}
-            _write_atomically(run / random_state, lambda path: _save_npz(path, values))
-            previous = (state.get("weights"), state.get("random_state"))
+            checkpoint = CHECKPOINT_PATTERN.format(epoch=epoch + 1)
+            save_checkpoint(self.model, run / checkpoint)
+            previous = state.get("checkpoint")
             state.update(
-                weights=weights,
-                random_state=random_state,
+                checkpoint=checkpoint,
                 epochs_done=epoch + 1,
                 completed=epoch + 1 >= epochs,
                 history=_jsonable(history.history),
             )
             _write_atomically(run / STATE_FILE, lambda path: path.write_text(json.dumps(state, indent=1)))
-            for name in previous:
-                if name and name not in (weights, random_state) and (run / name).exists():
-                    (run / name).unlink()
+            if previous and previous != checkpoint and (run / previous).exists():
+                (run / previous).unlink()
 
     return EpochCheckpoint()
 
@@ -323,10 +359,11 @@ class _StopButton:
         return False
 
 
-def _stop_callback(button):
+def _position_callback():
+    """Records the epoch and the last finished batch (put first among the callbacks)."""
     import keras
 
-    class StopAfterBatch(keras.callbacks.Callback):
+    class Position(keras.callbacks.Callback):
         def __init__(self):
             super().__init__()
             self.epoch = 0
@@ -337,6 +374,20 @@ def _stop_callback(button):
 
         def on_train_batch_end(self, batch, logs=None):
             self.batch = batch + 1
+
+    return Position()
+
+
+def _stop_callback(button):
+    """Ends ``fit`` between batches once the Stop button was pressed (put last)."""
+    import keras
+
+    class StopAfterBatch(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if button.requested:
+                raise _StopRequested
+
+        def on_train_batch_end(self, batch, logs=None):
             if button.requested:
                 raise _StopRequested
 
@@ -486,7 +537,7 @@ def train(
     done = state["epochs_done"] if state else 0
     previous_history = state["history"] if state else {}
     if state:
-        restore(model, run, state)
+        load_checkpoint(model, run / state["checkpoint"])
         if done >= epochs:
             history = _ResumableHistory(range(done), previous_history)
             history.set_model(model)
@@ -532,10 +583,11 @@ def train(
         run_dir=run,
         notes=notes,
     )
-    own = [history]
+    position = _position_callback()
+    own = [position, history]
     if run is not None:
-        own.append(_checkpoint_callback(run, state, history, epochs, write=True))
-    own += [display, stopper]
+        own.append(_checkpoint_callback(run, state, history, epochs))
+    own.append(display)
     interrupted = False
     started = time.perf_counter()
     try:
@@ -546,7 +598,7 @@ def train(
                 initial_epoch=done,
                 steps_per_epoch=steps,
                 validation_data=validation_data,
-                callbacks=own + list(callbacks or []),
+                callbacks=own + list(callbacks or []) + [stopper],  # stopper last: sees every request
                 shuffle=False,  # the pipeline shuffles, reproducibly
                 verbose=0,
             )
@@ -562,7 +614,7 @@ def train(
     history.params = {"epochs": epochs, "steps": steps, "verbose": 0}
     history.interrupted = interrupted
     model.history = history
-    display.close(_final_line(model, history, done, epochs, elapsed, run, interrupted, stopper))
+    display.close(_final_line(model, history, done, epochs, elapsed, run, interrupted, position), always=interrupted)
     return history
 
 
@@ -576,14 +628,14 @@ def _describe_short(thing):
     return getattr(thing, "name", None) or getattr(thing, "__name__", None) or type(thing).__name__
 
 
-def _final_line(model, history, done, epochs, elapsed, run, interrupted, stopper):
+def _final_line(model, history, done, epochs, elapsed, run, interrupted, position):
     trained = len(history.epoch) - done
     where = f"; checkpoint in {run}" if run is not None else ""
     metrics = train_progress.format_logs({key: values[-1] for key, values in history.history.items() if values})
     if interrupted:
         last = len(history.epoch)
         return (
-            f"Stopped during epoch {stopper.epoch + 1} after batch {stopper.batch}. The model keeps "
+            f"Stopped during epoch {position.epoch + 1} after batch {position.batch}. The model keeps "
             f"its current weights and history keeps epochs 1-{last} ({metrics or 'no complete epoch'})"
             + (
                 f". Run the same call again to continue from epoch {last + 1} (the last checkpoint)."
@@ -599,8 +651,10 @@ def _raise_if_out_of_memory(error, batch_size):
     tf = _tf()
     if isinstance(error, (tf.errors.ResourceExhaustedError, MemoryError)):
         smaller = max(1, batch_size // 2)
+        device = re.search(r"device:([A-Z]+:\d+)", str(error))
+        where = f" on {device.group(1)}" if device else ""
         raise OutOfMemoryError(
-            f"Out of memory while training with batch_size={batch_size}. Try "
+            f"Out of memory{where} while training with batch_size={batch_size}. Try "
             f"kit.train(..., batch_size={smaller}) (or smaller), a smaller model, or restart the "
             "kernel to free memory held by earlier models."
         ) from None

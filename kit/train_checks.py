@@ -305,7 +305,7 @@ def _check_input(array, port, label):
             check_finite(array, label)
             if not np.equal(np.mod(array, 1), 0).all():
                 bad = np.mod(array, 1) != 0
-                value = array[tuple(np.argwhere(bad)[0])]
+                value = array[tuple(np.argwhere(bad)[0])].item()
                 raise TypeError(
                     f"{label} has non-integer values ({value!r} at {_first_bad(array, bad)}) but input "
                     f"{port.name!r} expects {port.dtype} (indices, e.g. word numbers for an Embedding). "
@@ -317,7 +317,8 @@ def _check_input(array, port, label):
     if target.kind == "f":
         if array.dtype.kind == "c":
             raise TypeError(f"{label} is complex ({array.dtype}); input {port.name!r} expects {port.dtype}.")
-        converted = array.astype(target, copy=False)
+        with np.errstate(over="ignore"):  # overflow to inf is reported just below
+            converted = array.astype(target, copy=False)
         if array.dtype.kind == "f" and converted is not array:
             check_finite(array, label)
         check_finite(converted, label + (f" (as {port.dtype})" if converted is not array else ""))
@@ -442,7 +443,7 @@ def check_target(array, port, loss, label):
         if not _integer_valued(array):
             bad = np.mod(array, 1) != 0
             raise ValueError(
-                f"{label} has non-integer labels ({array[tuple(np.argwhere(bad)[0])]!r} at "
+                f"{label} has non-integer labels ({array[tuple(np.argwhere(bad)[0])].item()!r} at "
                 f"{_first_bad(array, bad)}) but {loss_name} wants class numbers 0..{units - 1}."
             )
         low, high = int(array.min()), int(array.max())
@@ -477,7 +478,7 @@ def check_target(array, port, loss, label):
         if array.min() < 0 or array.max() > 1:
             bad = (array < 0) | (array > 1)
             raise ValueError(
-                f"{label} has values from {array.min()!r} to {array.max()!r} (e.g. at {_first_bad(array, bad)}) "
+                f"{label} has values from {array.min().item()!r} to {array.max().item()!r} (e.g. at {_first_bad(array, bad)}) "
                 f"but {loss_name} wants targets between 0 and 1. For {int(array.max()) + 1} classes use "
                 "Dense(classes, activation='softmax') with sparse_categorical_crossentropy."
             )
@@ -492,26 +493,29 @@ def check_target(array, port, loss, label):
 # ------------------------------------------------------------------ datasets
 
 
-def _prepare_dataset(model, dataset, validation, batch_size, loss):
+def _checked_dataset(model, dataset, batch_size, role):
+    """Check a dataset's spec against the model; batch it when it is not batched.
+
+    Returns ``(dataset, batched_before, targets_by_name)``.
+    """
     import tensorflow as tf
 
     inputs, outputs = _inputs(model), _outputs(model)
     spec = dataset.element_spec
     if not isinstance(spec, tuple) or len(spec) not in (2, 3):
         raise ValueError(
-            "A dataset given as x should yield (inputs, targets) pairs; this one yields "
+            f"{role} should yield (inputs, targets) pairs; this dataset yields "
             f"{spec}. Use dataset.map(lambda row: (inputs, targets)) or tf.data.Dataset.zip((x, y))."
         )
-    x_spec, y_spec = spec[0], spec[1]
-    x_by_name = _spec_by_name(x_spec, inputs, "x (dataset inputs)")
-    y_by_name = _spec_by_name(y_spec, outputs, "y (dataset targets)")
+    x_by_name = _spec_by_name(spec[0], inputs, f"{role}'s inputs")
+    y_by_name = _spec_by_name(spec[1], outputs, f"{role}'s targets")
     batched = None
     for port in inputs:
         item = x_by_name[port.name]
         shape = tuple(item.shape)
         if item.dtype == tf.string and port.dtype != "string":
             raise TypeError(
-                f"The dataset's input {port.name!r} holds text (tf.string) but the model expects "
+                f"{role}'s input {port.name!r} holds text (tf.string) but the model expects "
                 f"{port.dtype}. Map it to numbers first (keras.layers.TextVectorization / StringLookup)."
             )
         if _shape_matches(shape, port.shape):
@@ -520,26 +524,29 @@ def _prepare_dataset(model, dataset, validation, batch_size, loss):
             is_batched = False
         else:
             raise ValueError(
-                f"The dataset's input {port.name!r} has shape {_shape_text(shape)} but the model "
+                f"{role}'s input {port.name!r} has shape {_shape_text(shape)} but the model "
                 f"expects {_shape_text(port.shape)} (batched) or {_shape_text(port.shape[1:])} per sample."
             )
         batched = is_batched if batched is None else batched
     for port in outputs:
-        item = y_by_name[port.name]
-        if item.dtype == tf.string:
+        if y_by_name[port.name].dtype == tf.string:
             raise TypeError(
-                f"The dataset's target {port.name!r} holds text labels (tf.string). Map them to class "
+                f"{role}'s target {port.name!r} holds text labels (tf.string). Map them to class "
                 "numbers first, e.g. with keras.layers.StringLookup."
             )
     if not batched:
         dataset = dataset.batch(batch_size)
-    dataset = dataset.prefetch(tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE), batched, y_by_name
+
+
+def _prepare_dataset(model, dataset, validation, batch_size, loss):
+    outputs = _outputs(model)
+    dataset, batched, y_by_name = _checked_dataset(model, dataset, batch_size, "x (a dataset)")
     proposal = [propose_loss(port, _spec_like(port, _unbatched(y_by_name[port.name], batched))) for port in outputs]
-    validation_dataset = None
     prepared = Prepared(dataset=dataset, samples=_cardinality(dataset, batch_size, batched))
     if validation is not None:
         if _is_dataset(validation):
-            validation_dataset = validation if batched else validation.batch(batch_size)
+            prepared.validation_dataset = _checked_dataset(model, validation, batch_size, "validation")[0]
         elif isinstance(validation, tuple) and len(validation) == 2:
             prepared.validation = _prepare_arrays(model, validation[0], validation[1], loss, ("validation[0]", "validation[1]"))[:2]
         else:
@@ -547,7 +554,6 @@ def _prepare_dataset(model, dataset, validation, batch_size, loss):
                 "With a dataset as x, validation should be another dataset or an (x_val, y_val) "
                 f"pair, got {type(validation).__name__}."
             )
-    prepared.validation_dataset = validation_dataset
     prepared.loss, prepared.metrics = _combine(proposal, outputs, model.output)
     return prepared
 
@@ -701,7 +707,7 @@ def prepare(model, x, y, validation, batch_size, loss=None):
         prepared.validation = (x_val, y_val)
         return prepared
     if _is_dataset(validation):
-        prepared.validation_dataset = validation
+        prepared.validation_dataset = _checked_dataset(model, validation, batch_size, "validation")[0]
         return prepared
     if isinstance(validation, (tuple, list)) and len(validation) == 2:
         used_loss = loss if loss is not None else proposed_loss

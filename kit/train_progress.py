@@ -105,8 +105,9 @@ def _callback_base():
 def make_progress(mode, *, model_name, epochs, initial_epoch, steps, samples, run_dir=None, notes=()):
     """The progress callback for ``mode`` ("auto", "widget", "text" or None).
 
-    The callback has ``close(message=None)``: it ends the display and prints
-    ``message`` as the final line.
+    The callback has ``close(message=None, always=False)``: it ends the display
+    and prints ``message`` as the final line (the silent one only when
+    ``always``).
     """
     if mode == "auto":
         mode = "widget" if in_notebook() and _widgets_available() else "text"
@@ -135,8 +136,9 @@ def _silent_progress_class():
             super().__init__()
             self.arguments = arguments
 
-        def close(self, message=None):
-            pass
+        def close(self, message=None, always=False):
+            if message and always:
+                print(message, flush=True)
 
     return SilentProgress
 
@@ -171,7 +173,7 @@ def _text_progress_class():
                 parts.append(f"ETA {format_duration(left)}")
             print("  ".join(part for part in parts if part), flush=True)
 
-        def close(self, message=None):
+        def close(self, message=None, always=False):
             if message:
                 print(message, flush=True)
 
@@ -238,6 +240,9 @@ class _WidgetView:
 
     def __init__(self, widget, text):
         self.widget, self.text = widget, text
+
+    def __repr__(self):
+        return self.text
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -337,7 +342,7 @@ def _widget_progress_class():
             finally:
                 figure.clear()
 
-        def close(self, message=None):
+        def close(self, message=None, always=False):
             if self.history or self.partial:
                 self._draw()
             if message:

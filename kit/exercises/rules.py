@@ -204,7 +204,8 @@ _KINDS = {
 def forward(spec_inputs, spec_outputs, kinds, part: str | None = None, what="the model") -> Requirement:
     """A seeded sample batch runs through the model and the outputs look right."""
     outs = "; ".join(
-        f"{fmt_shape((SAMPLE_BATCH,) + tuple(p.shape[1:]))} with {_KINDS[k]}"
+        f"{(repr(p.name) + ' ') if p.name else ''}{fmt_shape((SAMPLE_BATCH,) + tuple(p.shape[1:]))} "
+        f"with {_KINDS[k]}"
         for p, k in zip(spec_outputs, kinds)
     )
     text = f"a sample batch of {SAMPLE_BATCH} runs through {what}, giving {outs}"

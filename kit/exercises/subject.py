@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 import re
 import traceback
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -203,7 +204,10 @@ class Subject:
         batch = self.sample(spec_inputs, part)
         shapes = ", ".join(str(tuple(x.shape)) for x in batch)
         try:
-            result = model(batch[0] if len(batch) == 1 else batch, training=False)
+            with warnings.catch_warnings():
+                # Keras warns when a one-input model built on [input] gets a bare array.
+                warnings.simplefilter("ignore", UserWarning)
+                result = model(batch[0] if len(batch) == 1 else batch, training=False)
         except Exception as error:  # the learner's model may fail in any way
             return (
                 f"calling {model.name!r} on a sample batch of shape {shapes} raised "
@@ -225,8 +229,13 @@ def _dtype_name(dtype) -> str:
 
 def first_line(error: BaseException, limit: int = 300) -> str:
     """The first line of an exception's message, shortened."""
-    text = str(error).strip().splitlines()
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
+    text = [line.strip() for line in plain.strip().splitlines() if line.strip()]
     line = text[0] if text else type(error).__name__
+    wrapped = re.match(r"Exception encountered when calling (.+?)\.?$", line)
+    if wrapped and len(text) > 1:
+        # Keras wraps errors raised in call(); the learner's own message comes next.
+        line = f"{text[1]} (in {wrapped.group(1)})"
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
@@ -238,10 +247,14 @@ def describe(obj) -> str:
         return f"the class {obj.__name__}"
     name = type(obj).__name__
     if isinstance(obj, (list, tuple)):
-        return f"a {name} of {len(obj)} item{'s' if len(obj) != 1 else ''}"
+        return f"{_article(name)} {name} of {len(obj)} item{'s' if len(obj) != 1 else ''}"
     if isinstance(obj, (str, int, float, bool)):
-        return f"a {name} ({obj!r:.40})"
-    return f"a {name}"
+        return f"{_article(name)} {name} ({obj!r:.40})"
+    return f"{_article(name)} {name}"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 # --- resolving what check() was given ---------------------------------------
@@ -343,8 +356,8 @@ def _model_problem(obj, label) -> Problem | None:
         )
     if isinstance(obj, (tuple, list)) and obj and all(isinstance(o, keras.Model) for o in obj):
         return Problem(
-            f"{label} is {describe(obj)} models; this exercise checks a single model: "
-            "pass only that one."
+            f"{label} is a {type(obj).__name__} of {len(obj)} models; this exercise checks a "
+            "single model: pass only that one."
         )
     if inspect.isclass(obj):
         return Problem(

@@ -1,0 +1,125 @@
+"""The learner's progress file: which exercises passed, written atomically.
+
+The file is ``$KIT_HOME/progress.json`` (``~/.kit/progress.json`` when
+``KIT_HOME`` is not set). Every save writes a temporary file in the same
+directory, flushes it to disk and renames it over the old one with
+``os.replace``, so a crash mid-write leaves the previous file intact. Used by
+``kit.check`` and ``kit.progress`` (every notebook in ``exercises/``).
+
+Example
+-------
+>>> path().name
+'progress.json'
+>>> record_attempt("functional_mlp", passed=True)["passed"]  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+#: Environment variable naming the kit's home directory.
+HOME_VARIABLE = "KIT_HOME"
+FILE_NAME = "progress.json"
+FORMAT = 1
+
+
+def path() -> Path:
+    """Where the progress file lives."""
+    home = os.environ.get(HOME_VARIABLE)
+    base = Path(home).expanduser() if home else Path.home() / ".kit"
+    return base / FILE_NAME
+
+
+def empty() -> dict:
+    return {"format": FORMAT, "exercises": {}}
+
+
+class UnreadableProgress(ValueError):
+    """The progress file exists but is not a progress record."""
+
+
+def load() -> dict:
+    """The progress record; an empty one when there is no file yet.
+
+    Raises
+    ------
+    UnreadableProgress
+        When the file is not valid JSON or not a progress record.
+    """
+    file = path()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return empty()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableProgress(f"{file} is not valid JSON ({error})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
+        raise UnreadableProgress(f"{file} is not a kit progress file (no 'exercises' table)")
+    return data
+
+
+def load_or_reset() -> tuple[dict, str | None]:
+    """``(record, note)``: an unreadable file is set aside and a fresh record begins.
+
+    ``note`` says where the unreadable file went, or is ``None``.
+    """
+    try:
+        return load(), None
+    except UnreadableProgress as error:
+        file = path()
+        aside = file.with_name(f"{file.name}.unreadable-{_stamp().replace(':', '')}")
+        try:
+            os.replace(file, aside)
+        except OSError as move_error:
+            return empty(), f"The progress file is unreadable ({error}) and could not be moved: {move_error}."
+        return empty(), f"The progress file was unreadable ({error}); it was moved to {aside}."
+
+
+def record_attempt(exercise: str, passed: bool) -> dict:
+    """Count one check of ``exercise``; mark it passed when ``passed``. Returns its entry."""
+    data, _ = load_or_reset()
+    entry = data["exercises"].setdefault(exercise, {"passed": False, "attempts": 0})
+    entry["attempts"] = int(entry.get("attempts", 0)) + 1
+    entry["last_checked"] = _stamp()
+    if passed:
+        if not entry.get("passed"):
+            entry["first_passed"] = entry["last_checked"]
+        entry["passed"] = True
+    save(data)
+    return entry
+
+
+def save(data: dict) -> None:
+    """Write ``data`` as the progress file, atomically."""
+    write_atomically(path(), json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Replace ``target`` by a file holding ``text``; never leave it half-written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            _dump(stream, text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _dump(stream, text: str) -> None:
+    stream.write(text)
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,156 @@
+"""What the live graph knows about one layer: settings, parameters, and every call.
+
+Each call of a layer on symbolic tensors is a Keras "node". The inspector lists
+them with their node index, where their inputs came from, the shapes in and
+out, and the line of the learner's code that made the call: the node concept
+of the Keras guide, made visible. It reads the plain data of a graph (from
+``kit.live`` or :func:`kit.graph_of`), never Keras objects.
+
+Used by the live graph widget (``kit.live``) and ``notebooks/04_layer_nodes.ipynb``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """One call of a layer (a Keras node)."""
+
+    node_index: int
+    sources: tuple
+    input_shapes: tuple
+    output_shapes: tuple
+    origin: str
+
+
+@dataclass
+class Inspection:
+    """A layer as the inspector shows it; ``str()`` gives a text table, ``html()`` a table.
+
+    Built by :func:`inspect_layer`.
+    """
+
+    name: str
+    class_name: str
+    kind: str
+    params: int
+    config: dict
+    calls: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def header(self) -> str:
+        what = f"{self.name} ({self.class_name})"
+        params = f"{self.params:,} parameter" + ("" if self.params == 1 else "s")
+        count = f"{len(self.calls)} call" + ("" if len(self.calls) == 1 else "s")
+        return f"{what}: {params}, {count}"
+
+    def settings(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self.config.items())
+
+    def cells(self) -> list[list[str]]:
+        """The node table's body as strings: node, inputs from, input shapes, output shapes, code."""
+        return [[str(c.node_index), ", ".join(c.sources) or "-", _shapes(c.input_shapes) or "-",
+                 _shapes(c.output_shapes), c.origin] for c in self.calls]
+
+    def __str__(self):
+        lines = [self.header()]
+        if self.config:
+            lines.append(f"settings: {self.settings()}")
+        lines += self.notes
+        header = ["node", "inputs from", "input shapes", "output shapes", "code"]
+        body = self.cells()
+        widths = [max(len(row[i]) for row in [header] + body) for i in range(len(header))]
+        lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in body]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def html(self) -> str:
+        head = "".join(f"<th style='text-align:left;padding:0 8px'>{h}</th>" for h in
+                       ["node", "inputs from", "input shapes", "output shapes", "code"])
+        body = "".join(
+            "<tr>" + "".join(
+                f"<td style='text-align:left;padding:0 8px'>{_code(c) if i == 4 else html.escape(c)}</td>"
+                for i, c in enumerate(row)) + "</tr>"
+            for row in self.cells()
+        )
+        parts = [f"<b>{html.escape(self.header())}</b>"]
+        if self.config:
+            parts.append(f"<div>settings: <code>{html.escape(self.settings())}</code></div>")
+        parts += [f"<div><i>{html.escape(note)}</i></div>" for note in self.notes]
+        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        return "\n".join(parts)
+
+    def _repr_html_(self):
+        return self.html()
+
+
+def inspect_layer(graph, key) -> Inspection:
+    """The inspector's view of graph node ``key``.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        A live graph (``kit.live(...).state.graph``) or a :func:`kit.graph_of` graph.
+    key : str
+        The layer's node in the graph (its name).
+
+    Example
+    -------
+    >>> import keras, kit
+    >>> lstm = keras.layers.LSTM(8, name="shared_lstm")
+    >>> a, b = keras.Input((5, 3), name="a"), keras.Input((5, 3), name="b")
+    >>> report = inspect_layer(kit.graph_of([lstm(a), lstm(b)]), "shared_lstm")
+    >>> [(call.node_index, call.sources) for call in report.calls]
+    [(0, ('a',)), (1, ('b',))]
+    """
+    if key not in graph:
+        known = ", ".join(sorted(map(str, graph))[:8])
+        raise ValueError(f"expected the name of a layer in this graph, got {key!r} (known: {known}...)")
+    data = graph.nodes[key]
+    sources: dict[int, list] = {}
+    for producer, _, edge in graph.in_edges(key, data=True):
+        label = producer
+        if graph.nodes[producer].get("calls", 1) > 1 or edge.get("producer_node_index", 0) > 0:
+            label = f"{producer} [node {edge.get('producer_node_index', 0)}]"
+        sources.setdefault(edge.get("node_index", 0), []).append((edge.get("position", 0), label))
+    origins = data.get("origins") or [None] * len(data.get("node_indices", []))
+    calls = [
+        CallRow(
+            node_index=index,
+            sources=tuple(label for _, label in sorted(sources.get(index, []))),
+            input_shapes=tuple(inputs),
+            output_shapes=tuple(outputs),
+            origin="" if origin is None else str(origin),
+        )
+        for index, inputs, outputs, origin in zip(
+            data.get("node_indices", []), data.get("input_shapes", []),
+            data.get("output_shapes", []), origins)
+    ]
+    notes = []
+    if len(calls) > 1:
+        notes.append(f"called {len(calls)} times: kit.nodes.get_output_at({data.get('name', key)}, i) "
+                     "gives the output of node i")
+    if data.get("before_start"):
+        notes.append("made before the live graph started: its earlier calls are not listed")
+    if data.get("wrapped"):
+        notes.append(f"wraps {data['wrapped']}")
+    return Inspection(
+        name=data.get("name", key), class_name=data.get("class_name", "?"), kind=data.get("kind", "layer"),
+        params=int(data.get("params", 0)), config=dict(data.get("config") or {}), calls=calls, notes=notes,
+    )
+
+
+def _shapes(shapes) -> str:
+    return ", ".join(str(tuple(s)) for s in shapes)
+
+
+def _code(origin: str) -> str:
+    if ": " not in origin:
+        return html.escape(origin)
+    where, code = origin.split(": ", 1)
+    return f"{html.escape(where)}: <code>{html.escape(code)}</code>"

@@ -1,0 +1,351 @@
+"""Tests of kit.train: training, named inputs and outputs, datasets, run
+directories, resuming after SIGKILL, the Stop button and out-of-memory."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import kit.train
+from kit.train import train
+
+SCRIPTS = Path(__file__).parent / "train_scripts"
+
+
+def keras():
+    import keras as module
+
+    return module
+
+
+def data(samples=256, features=6, seed=0):
+    generator = np.random.default_rng(seed)
+    x = generator.normal(size=(samples, features)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64") + (x[:, 1] > 0.5)
+    return x, y
+
+
+def build_classifier(features=6, classes=3, name="classifier"):
+    layers = keras().layers
+    inputs = keras().Input((features,), name="features")
+    hidden = layers.Dense(16, activation="relu")(inputs)
+    return keras().Model(inputs, layers.Dense(classes, activation="softmax", name="kind")(hidden), name=name)
+
+
+def build_two_headed():
+    """A small version of the guide's headline model: two inputs, two outputs."""
+    layers = keras().layers
+    words = keras().Input((10,), dtype="int32", name="main_input")
+    extra = keras().Input((5,), name="aux_input")
+    encoded = layers.LSTM(8)(layers.Embedding(50, 8)(words))
+    aux_output = layers.Dense(1, activation="sigmoid", name="aux_output")(encoded)
+    merged = layers.concatenate([encoded, extra])
+    main_output = layers.Dense(1, activation="sigmoid", name="main_output")(layers.Dense(8, activation="relu")(merged))
+    return keras().Model([words, extra], [main_output, aux_output], name="headline")
+
+
+def headline_data(samples=128):
+    generator = np.random.default_rng(2)
+    words = generator.integers(0, 50, size=(samples, 10))
+    extra = generator.normal(size=(samples, 5)).astype("float32")
+    labels = (words[:, 0] > 25).astype("float32")
+    return {"main_input": words, "aux_input": extra}, {"main_output": labels, "aux_output": labels}
+
+
+def test_train_builds_compiles_and_returns_history(tmp_path, capsys):
+    x, y = data()
+    history = train(build_classifier, x, y, epochs=3, batch_size=32, validation=0.25,
+                    run_dir=tmp_path / "run", progress="text")
+    printed = capsys.readouterr().out.splitlines()
+    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert history.epoch == [0, 1, 2] and not history.interrupted
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    model = history.model
+    assert model.loss == "sparse_categorical_crossentropy" and model.history is history
+    epoch_lines = [line for line in printed if line.startswith("epoch ")]
+    assert [line.split()[1] for line in epoch_lines] == ["1/3", "2/3", "3/3"]
+    assert "samples/s" in epoch_lines[0] and "val_loss" in epoch_lines[0]
+    assert printed[-1].startswith("Trained 'classifier', epochs 1-3")
+    assert any("compiled with optimizer='adam', loss='sparse_categorical_crossentropy'" in line for line in printed)
+
+
+def test_named_inputs_and_outputs_as_dicts(tmp_path):
+    x, y = headline_data()
+    history = train(build_two_headed, x, y, epochs=2, batch_size=32, run_dir=tmp_path / "run", progress=None)
+    assert {"main_output_loss", "aux_output_loss", "loss"} <= set(history.history)
+    assert history.model.loss == ["binary_crossentropy", "binary_crossentropy"]
+
+
+def test_named_inputs_as_list_in_model_order(tmp_path):
+    x, y = headline_data()
+    history = train(build_two_headed, [x["main_input"], x["aux_input"]], [y["main_output"], y["aux_output"]],
+                    epochs=1, batch_size=32, run_dir=tmp_path / "run", progress=None)
+    assert len(history.epoch) == 1
+
+
+def test_compiled_model_keeps_its_loss_and_rejects_new_ones(tmp_path):
+    x, y = data()
+    model = build_classifier()
+    model.compile("sgd", keras().losses.SparseCategoricalCrossentropy(), metrics=["accuracy"])
+    history = train(model, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
+    assert history.model is model and type(model.optimizer).__name__ == "SGD"
+    with pytest.raises(ValueError, match="already compiled"):
+        train(model, x, y, epochs=1, loss="mse", run_dir=tmp_path / "other", progress=None)
+
+
+def test_tf_data_dataset_is_batched_when_needed(tmp_path):
+    import tensorflow as tf
+
+    x, y = data()
+    unbatched = tf.data.Dataset.from_tensor_slices((x, y))
+    validation = tf.data.Dataset.from_tensor_slices((x[:64], y[:64])).batch(32)
+    history = train(build_classifier, unbatched, epochs=2, batch_size=64, validation=validation,
+                    run_dir=tmp_path / "run", progress=None)
+    assert len(history.epoch) == 2 and "val_loss" in history.history
+    batched = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    history = train(build_classifier, batched, epochs=1, run_dir=tmp_path / "run2", progress=None)
+    assert len(history.epoch) == 1
+
+
+def test_validation_pair_of_arrays(tmp_path):
+    x, y = data()
+    history = train(build_classifier, x[:200], y[:200], validation=(x[200:], y[200:]), epochs=1,
+                    run_dir=tmp_path / "run", progress=None)
+    assert "val_accuracy" in history.history
+
+
+def test_epoch_order_depends_only_on_seed_and_epoch():
+    x = np.arange(20, dtype="float32")[:, None]
+    y = np.arange(20)
+
+    def batches(first_epoch, count):
+        dataset = kit.train.array_dataset(x, y, 8, seed=5, first_epoch=first_epoch)
+        return [batch[1].numpy().tolist() for batch in dataset.take(count)]
+
+    from_start = batches(0, 9)  # 3 batches per epoch (8, 8, 4)
+    assert batches(2, 3) == from_start[6:9]
+    epochs = [sorted(sum(from_start[i:i + 3], [])) for i in (0, 3, 6)]
+    assert all(epoch == list(range(20)) for epoch in epochs)
+    assert from_start[0:3] != from_start[3:6]  # reshuffled every epoch
+
+
+def test_fingerprint_ignores_generated_names_but_not_data_or_batch():
+    x, y = data()
+    first, second = build_classifier(name="same"), build_classifier(name="same")
+    assert first.layers[1].name != second.layers[1].name
+    key = kit.train.run_fingerprint(first, x, y, 32, "mse", None)
+    assert key == kit.train.run_fingerprint(second, x, y, 32, "mse", None)
+    assert key != kit.train.run_fingerprint(first, x, y, 64, "mse", None)
+    assert key != kit.train.run_fingerprint(first, x * 2, y, 32, "mse", None)
+    assert key != kit.train.run_fingerprint(build_classifier(classes=4, name="same"), x, y, 32, "mse", None)
+
+
+def test_default_run_dir_is_under_runs_in_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    x, y = data(64)
+    history = train(lambda: build_classifier(name="mlp_3"), x, y, epochs=1, progress=None)
+    runs = list((tmp_path / "runs").iterdir())
+    assert len(runs) == 1 and runs[0].name.startswith("mlp-")
+    assert history.epoch == [0]
+
+
+def test_same_call_again_loads_the_finished_run(tmp_path, capsys):
+    x, y = data()
+    run = tmp_path / "run"
+    first = train(build_classifier, x, y, epochs=2, run_dir=run, progress=None)
+    trained = first.model.get_weights()
+    capsys.readouterr()
+    again = train(build_classifier, x, y, epochs=2, run_dir=run, progress=None)
+    assert "Already trained" in capsys.readouterr().out
+    assert again.history == first.history and again.epoch == [0, 1]
+    assert all(np.array_equal(a, b) for a, b in zip(again.model.get_weights(), trained))
+    files = sorted(path.name for path in run.iterdir())
+    assert files == ["epoch-0002.npz", "state.json"]
+    state = json.loads((run / "state.json").read_text())
+    assert state["completed"] and state["epochs_done"] == 2
+
+
+def test_more_epochs_continue_and_restart_starts_over(tmp_path, capsys):
+    x, y = data()
+    run = tmp_path / "run"
+    train(build_classifier, x, y, epochs=1, run_dir=run, progress="text")
+    capsys.readouterr()
+    history = train(build_classifier, x, y, epochs=3, run_dir=run, progress="text")
+    printed = capsys.readouterr().out
+    assert "resuming after epoch 1" in printed and "epoch 1/3" not in printed and "epoch 3/3" in printed
+    assert history.epoch == [0, 1, 2] and len(history.history["loss"]) == 3
+    history = train(build_classifier, x, y, epochs=2, run_dir=run, restart=True, progress="text")
+    printed = capsys.readouterr().out
+    assert "epoch 1/2" in printed and history.epoch == [0, 1]
+
+
+def test_checkpoint_holds_weights_optimizer_and_random_states(tmp_path):
+    x, y = data(64)
+    layers = keras().layers
+
+    def build():
+        inputs = keras().Input((6,))
+        hidden = layers.Dropout(0.5)(layers.Dense(4)(inputs))
+        return keras().Model(inputs, layers.Dense(3, activation="softmax")(hidden), name="dropper")
+
+    history = train(build, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
+    model = history.model
+    saved = np.load(tmp_path / "run" / "epoch-0001.npz")
+    groups = kit.train.checkpoint_variables(model)
+    assert len(groups["random"]) == 1 and groups["optimizer"]
+    for group, variables in groups.items():
+        for index, variable in enumerate(variables):
+            np.testing.assert_array_equal(saved[f"{group}/{index}"], variable.numpy())
+    other = keras().Model(model.inputs, layers.Dense(5)(model.inputs[0]))
+    other.compile("adam", "mse")
+    with pytest.raises(ValueError, match=r"does not fit this model .* Pass restart=True"):
+        kit.train.load_checkpoint(other, tmp_path / "run" / "epoch-0001.npz")
+
+
+def test_checkpoint_off_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    x, y = data(64)
+    train(build_classifier, x, y, epochs=1, checkpoint=False, progress=None)
+    assert not (tmp_path / "runs").exists()
+
+
+def test_kit_train_is_callable_also_as_the_imported_module(tmp_path):
+    import kit
+
+    assert callable(kit.train)
+    x, y = data(64)
+    history = kit.train(build_classifier, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
+    assert history.epoch == [0]
+
+
+def test_bad_arguments_are_named():
+    x, y = data(64)
+    with pytest.raises(TypeError, match="epochs should be an int >= 1, got 0"):
+        train(build_classifier, x, y, epochs=0)
+    with pytest.raises(TypeError, match="batch_size should be an int >= 1, got 2.5"):
+        train(build_classifier, x, y, batch_size=2.5)
+    with pytest.raises(TypeError, match="expects a keras.Model or a function that builds one"):
+        train("model", x, y)
+    with pytest.raises(TypeError, match="builder passed to kit.train should return a keras.Model, it returned int"):
+        train(lambda: 3, x, y)
+    with pytest.raises(ValueError, match="progress should be one of"):
+        train(build_classifier, x, y, progress="bar")
+
+
+# ----------------------------------------------------------- Stop button
+
+
+class _Counter:
+    """Keras callback factory: counts batches, and acts at one (epoch, batch)."""
+
+    def __new__(cls, epoch, batch, action):
+        class Counter(keras().callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.batches = {}
+
+            def on_epoch_begin(self, current, logs=None):
+                self.epoch = current
+
+            def on_train_batch_end(self, current, logs=None):
+                self.batches[self.epoch] = self.batches.get(self.epoch, 0) + 1
+                if (self.epoch, current) == (epoch, batch):
+                    self.saved = [w.copy() for w in self.model.get_weights()]
+                    action()
+
+        return Counter()
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+def test_stop_button_ends_after_the_batch_and_keeps_weights_and_history(tmp_path, capsys):
+    x, y = data(512)
+    handler = signal.getsignal(signal.SIGINT)
+    counter = _Counter(1, 3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    history = train(build_classifier, x, y, epochs=4, batch_size=32, run_dir=tmp_path / "run",
+                    callbacks=[counter], progress="text")
+    printed = capsys.readouterr().out
+    assert history.interrupted
+    assert counter.batches == {0: 16, 1: 4}  # stopped right after the 4th batch of epoch 2
+    assert history.epoch == [0] and len(history.history["loss"]) == 1
+    assert all(np.array_equal(a, b) for a, b in zip(history.model.get_weights(), counter.saved))
+    assert "Stopped during epoch 2 after batch 4" in printed and "continue from epoch 2" in printed
+    state = json.loads((tmp_path / "run" / "state.json").read_text())
+    assert state["epochs_done"] == 1 and not state["completed"]
+    assert signal.getsignal(signal.SIGINT) is handler
+
+
+def test_keyboard_interrupt_inside_training_keeps_weights_and_history(tmp_path, capsys):
+    def interrupt():
+        raise KeyboardInterrupt
+
+    x, y = data(512)
+    counter = _Counter(2, 0, interrupt)
+    history = train(build_classifier, x, y, epochs=4, batch_size=64, run_dir=tmp_path / "run",
+                    callbacks=[counter], progress=None)
+    assert history.interrupted and history.epoch == [0, 1]
+    assert all(np.array_equal(a, b) for a, b in zip(history.model.get_weights(), counter.saved))
+    assert "Stopped during epoch 3 after batch 1" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------- subprocesses
+
+
+def _environment():
+    environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    environment.pop("TF_CONFIG", None)
+    return environment
+
+
+def _run(arguments, cwd, timeout=120):
+    completed = subprocess.run([sys.executable, *map(str, arguments)], cwd=cwd, env=_environment(),
+                               capture_output=True, text=True, timeout=timeout)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed.stdout
+
+
+@pytest.mark.slow
+def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path):
+    script = SCRIPTS / "resumable.py"
+    _run([script, tmp_path / "straight", tmp_path / "straight.npz"], tmp_path)
+
+    marker = tmp_path / "marker"
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path / "killed"), str(tmp_path / "unused.npz"),
+         "--hang-in-epoch", "3", "--marker", str(marker)],
+        cwd=tmp_path, env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.exists(), "the training subprocess never reached epoch 3"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    state = json.loads((tmp_path / "killed" / "state.json").read_text())
+    assert state["epochs_done"] == 2 and not state["completed"]
+
+    printed = _run([script, tmp_path / "killed", tmp_path / "resumed.npz"], tmp_path)
+    assert "resuming after epoch 2" in printed and "epoch 1/4" not in printed and "epoch 3/4" in printed
+    straight, resumed = np.load(tmp_path / "straight.npz"), np.load(tmp_path / "resumed.npz")
+    np.testing.assert_array_equal(resumed["epochs"], [0, 1, 2, 3])
+    np.testing.assert_array_equal(resumed["loss"], straight["loss"])
+    np.testing.assert_array_equal(resumed["val_loss"], straight["val_loss"])
+    weights = [name for name in straight.files if name.startswith("weight")]
+    assert weights and all(np.array_equal(straight[name], resumed[name]) for name in weights)
+
+
+@pytest.mark.slow
+def test_out_of_memory_gets_a_short_message(tmp_path):
+    printed = _run([SCRIPTS / "out_of_memory.py", tmp_path / "run"], tmp_path, timeout=150)
+    assert "OutOfMemoryError: Out of memory on CPU:0 while training with batch_size=64" in printed
+    assert "batch_size=32" in printed
+    assert "context suppressed: True" in printed
