@@ -255,9 +255,9 @@ def _endpoints(obj):
         from keras.src.models.functional import Functional
 
         if not isinstance(obj, Functional):
-            state = "built" if obj.built else "unbuilt"
+            state = "a built" if obj.built else "an unbuilt"
             raise ValueError(
-                f"{obj.name!r} is a {state} subclassed model ({type(obj).__name__}): "
+                f"{obj.name!r} is {state} subclassed model ({type(obj).__name__}): "
                 "its layers are wired in Python code, so it has no static layer "
                 "graph. Expected a functional or Sequential model; to see it as "
                 "one box, call it on an Input: y = model(keras.Input(shape=...)) "
@@ -412,13 +412,15 @@ def _key_config(op) -> dict:
 # --- for the live graph ------------------------------------------------------
 
 
-def describe_operation(op) -> dict:
+def describe_operation(op, with_config: bool = True) -> dict:
     """Plain-data description of a layer, Input or op, as stored in a graph node.
 
     Returns the attributes :func:`graph_of` gives a node that do not depend on
     a particular model: ``name``, ``class_name``, ``kind``, ``params``,
     ``trainable``, ``nested``, ``wrapped``, ``config`` and ``layer_id``.
-    Used by the live graph (``kit.live``), which sees layers one call at a time.
+    ``with_config=False`` skips ``config`` (``{}``), the slow part (it
+    serializes the layer). Used by the live graph (``kit.live``), which sees
+    layers one call at a time.
 
     Example
     -------
@@ -451,6 +453,6 @@ def describe_operation(op) -> dict:
         "trainable": bool(getattr(op, "trainable", False)),
         "nested": is_model,
         "wrapped": None if wrapped is None else f"{wrapped.name} ({type(wrapped).__name__})",
-        "config": _key_config(op) if not is_model else {},
+        "config": _key_config(op) if with_config and not is_model else {},
         "layer_id": id(op),
     }

@@ -92,13 +92,15 @@ def test_an_unbuilt_subclassed_model_is_explained():
             return self.dense(x)
 
     problem = only_problem(check("functional_mlp", Classifier(), save=False))
+    assert problem.startswith("the model you passed has no layer graph the kit can check")
     assert "'classifier'" in problem and "unbuilt subclassed model" in problem
     assert "no static layer graph" in problem
 
 
 def test_an_unbuilt_sequential_model_is_told_to_start_with_an_input():
     model = keras.Sequential([layers.Dense(64), layers.Dense(10)], name="no_input")
-    problem = only_problem(check("functional_mlp", model, save=False))
+    problem = only_problem(check("functional_mlp", lambda: model, save=False))
+    assert problem.startswith("the model from your function() has no layer graph")
     assert "'no_input' has no input yet" in problem
 
 

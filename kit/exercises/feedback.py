@@ -53,7 +53,10 @@ class Hint:
     __repr__ = __str__
 
     def _repr_html_(self):
-        return f'<div class="kit-hint"><b>💡</b> {html.escape(str(self))}</div>'
+        return (
+            '<div class="kit-hint" style="border-left:3px solid #bf8700;padding-left:0.5em">'
+            f"{html.escape(str(self))}</div>"
+        )
 
 
 class CheckResult:
@@ -134,7 +137,10 @@ class CheckResult:
         rows = []
         for mark, text, message in self._lines():
             colour = "#1a7f37" if mark == TICK else "#cf222e"
-            detail = f'<div style="margin-left:1.6em">{html.escape(message)}</div>' if message else ""
+            detail = (
+                f'<div style="margin-left:1.6em;color:#57606a">{html.escape(message)}</div>'
+                if message else ""
+            )
             rows.append(
                 f'<li style="list-style:none"><span style="color:{colour};font-weight:bold">'
                 f"{mark}</span> {html.escape(text)}{detail}</li>"

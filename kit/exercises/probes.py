@@ -153,3 +153,8 @@ def flat_layers(graph, class_name: str):
 
 def shape_note(graph, key) -> str:
     return fmt_shape(out_shape(graph, key))
+
+
+def join(problems) -> str | None:
+    """One message from a list of problems, or ``None`` when there are none."""
+    return "; ".join(problems) + "." if problems else None

@@ -33,6 +33,9 @@ STUB_MESSAGE = (
     "with your code, run that cell, then run this check again."
 )
 
+#: How messages name an object passed to ``check`` directly (not built by a function).
+DEFAULT_LABEL = "the object you passed"
+
 #: Batch size of the sample data sent through the learner's model.
 SAMPLE_BATCH = 2
 
@@ -275,7 +278,7 @@ def resolve(obj, expects: str = "model", pair: tuple = ("encoder", "autoencoder"
     >>> resolve(None).message.startswith("got None")
     True
     """
-    label = "the object you passed"
+    label = DEFAULT_LABEL
     if _is_not_implemented(obj):
         return Problem(STUB_MESSAGE.format(label="The exercise cell"))
     if callable(obj) and not inspect.isclass(obj) and not _is_keras(obj):
@@ -310,8 +313,12 @@ def resolve(obj, expects: str = "model", pair: tuple = ("encoder", "autoencoder"
     try:
         subject.graph
     except (TypeError, ValueError) as error:
-        return Problem(f"{label} gave a model the kit cannot read: {error}")
+        return Problem(f"{_model_source(label)} has no layer graph the kit can check: {error}")
     return subject
+
+
+def _model_source(label: str) -> str:
+    return "the model you passed" if label == DEFAULT_LABEL else f"the model from {label}"
 
 
 def _resolve_pair(obj, label, roles):
@@ -335,7 +342,7 @@ def _resolve_pair(obj, label, roles):
         subject.graph
         subject.graph_of(roles[0])
     except (TypeError, ValueError) as error:
-        return Problem(f"{label} gave a model the kit cannot read: {error}")
+        return Problem(f"{_model_source(label)} has no layer graph the kit can check: {error}")
     return subject
 
 
