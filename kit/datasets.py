@@ -1386,9 +1386,9 @@ _DEPARTMENT_COLOURS = ("#7b3294", "#0571b0", "#e66101", "#008837")
 
 
 def _new_figure(width, height):
-    from matplotlib.figure import Figure
+    from kit.figures import ShownFigure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    return ShownFigure(figsize=(width, height), layout="constrained")
 
 
 def _as_picture(image):

@@ -9,13 +9,11 @@ Used by every notebook of the course and by the live graph.
 
 from __future__ import annotations
 
-import io
-
 import networkx as nx
 from matplotlib.collections import LineCollection, PatchCollection
-from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
 
+from kit.figures import ShownFigure
 from kit.glyphs import GlyphCache
 from kit.layout import layered_layout
 
@@ -29,7 +27,6 @@ DEFAULT_MAX_ROWS = 40
 DPI = 80
 MIN_DPI = 60
 MAX_PIXELS = 10e6  # keeps PNG encoding of 400+ layer graphs under a second
-PNG_COMPRESSION = 1
 
 #: Face and edge colours by node kind.
 STYLE = {
@@ -47,7 +44,7 @@ CLUSTER_FACE = "#f7f1fb"
 
 
 def draw(obj, show_shapes=True, expand_nested=False, highlight=None, *,
-         max_rows=DEFAULT_MAX_ROWS, title=None, dpi=DPI) -> Figure:
+         max_rows=DEFAULT_MAX_ROWS, title=None, dpi=DPI) -> GraphFigure:
     """Draw the layer graph of a model, of symbolic tensors, or of a ``kit.graph_of`` graph.
 
     Parameters
@@ -112,27 +109,13 @@ def draw(obj, show_shapes=True, expand_nested=False, highlight=None, *,
     return figure
 
 
-class GraphFigure(Figure):
-    """A matplotlib ``Figure`` that shows itself in notebooks and saves PNGs fast.
-
-    Large drawings are mostly flat colour, so a light PNG compression level
-    loses nothing and saves several times faster. ``graph``, ``labels`` and
-    ``centres`` (inches from the top left) record what was drawn.
-    """
+class GraphFigure(ShownFigure):
+    """The figure of a layer graph; ``graph``, ``labels`` and ``centres`` (inches
+    from the top left) record what was drawn."""
 
     graph = None
     labels: dict = {}
     centres: dict = {}
-
-    def savefig(self, fname, **kwargs):
-        if str(kwargs.get("format") or fname).lower().endswith("png"):
-            kwargs.setdefault("pil_kwargs", {"compress_level": PNG_COMPRESSION})
-        return super().savefig(fname, **kwargs)
-
-    def _repr_png_(self):
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png")
-        return buffer.getvalue()
 
 
 def expanded(graph) -> nx.MultiDiGraph:
@@ -250,7 +233,8 @@ def _label(graph, node, show_shapes):
 
 def _title(graph):
     layers = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "input")
-    params = sum(d.get("params", 0) for _, d in graph.nodes(data=True) if not d.get("cluster"))
+    # An expanded graph has no box for the nested model: its layers carry its parameters.
+    params = sum(d.get("params", 0) for _, d in graph.nodes(data=True))
     name = graph.graph.get("name") or "graph"
     return f"{name}: {layers} layers, {params:,} parameters"
 
