@@ -58,15 +58,19 @@ def _magic_for(ipython):
         command = line.strip().lower() or "status"
         if command == "on":
             graph.start()
-        elif command == "off":
+            print("kit live graph: recording on")
+            return None
+        if command == "off":
             graph.stop()
-        elif command == "show":
+            print("kit live graph: recording off (Keras is back to normal)")
+            return None
+        if command == "show":
             graph.show()
             return None
-        elif command == "panel":
+        if command == "panel":
             graph.show(panel=True)
             return None
-        elif command != "status":
+        if command != "status":
             raise UsageError(f"{MAGIC} expects one of on, off, show, panel, status; got {line.strip()!r}. "
                              f"Usage: {USAGE}")
         print(f"{graph.state.summary()}; recording {'on' if graph.active else 'off'}")

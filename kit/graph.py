@@ -346,37 +346,20 @@ def _add_operation(graph, op, names, order, boundary=False) -> str:
         key = f"{op.name}#{suffix}"
         suffix += 1
     names[id(op)] = key
-    keras = _keras()
-    class_name = type(op).__name__
-    is_model = isinstance(op, keras.Model)
-    if class_name == "InputLayer" or boundary:
-        kind = INPUT
-    elif is_model:
-        kind = MODEL
-    elif isinstance(op, keras.layers.Layer):
-        kind = LAYER
-    else:
-        kind = OPERATION
-    wrapped = getattr(op, "layer", None) if isinstance(op, keras.layers.Wrapper) else None
-    inner = op if is_model else wrapped
+    description = describe_operation(op)
+    if boundary:
+        description["kind"] = INPUT
+    inner = op if description["nested"] else getattr(op, "layer", None)
     graph.add_node(
         key,
-        name=op.name,
-        class_name=class_name,
-        kind=kind,
-        params=_count_params(op),
-        trainable=bool(getattr(op, "trainable", False)),
-        nested=is_model,
-        wrapped=None if wrapped is None else f"{wrapped.name} ({type(wrapped).__name__})",
-        subgraph=_subgraph(inner) if isinstance(inner, keras.Model) else None,
-        config=_key_config(op) if not is_model else {},
+        **description,
+        subgraph=_subgraph(inner) if isinstance(inner, _keras().Model) else None,
         node_indices=[],
         input_shapes=[],
         output_shapes=[],
-        is_input=kind == INPUT,
+        is_input=description["kind"] == INPUT,
         is_output=False,
         order=order if order >= 0 else -1,
-        layer_id=id(op),
     )
     return key
 

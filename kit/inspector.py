@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class CallRow:
-    """One call of a layer (a Keras node)."""
+    """One call of a layer (a Keras node).
+
+    ``origin`` is the :class:`kit.live_state.Origin` (cell, line, code) of the
+    call in the live graph, None in a :func:`kit.graph_of` graph.
+    """
 
     node_index: int
     sources: tuple
     input_shapes: tuple
     output_shapes: tuple
-    origin: str
+    origin: object = None
 
 
 @dataclass
@@ -53,7 +57,7 @@ class Inspection:
     def cells(self) -> list[list[str]]:
         """The node table's body as strings: node, inputs from, input shapes, output shapes, code."""
         return [[str(c.node_index), ", ".join(c.sources) or "-", _shapes(c.input_shapes) or "-",
-                 _shapes(c.output_shapes), c.origin] for c in self.calls]
+                 _shapes(c.output_shapes), "" if c.origin is None else str(c.origin)] for c in self.calls]
 
     def __str__(self):
         lines = [self.header()]
@@ -125,7 +129,7 @@ def inspect_layer(graph, key) -> Inspection:
             sources=tuple(label for _, label in sorted(sources.get(index, []))),
             input_shapes=tuple(inputs),
             output_shapes=tuple(outputs),
-            origin="" if origin is None else str(origin),
+            origin=origin,
         )
         for index, inputs, outputs, origin in zip(
             data.get("node_indices", []), data.get("input_shapes", []),

@@ -17,13 +17,14 @@ import io
 import numpy as np
 from matplotlib.collections import LineCollection, PatchCollection, PolyCollection
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
+from matplotlib.path import Path
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 
-from kit.glyphs import GlyphCache
 from kit.drawing import (
     EDGE_COLOR, FONT_SIZE, GAP_X, GAP_Y, HIGHLIGHT_EDGE, LINE_HEIGHT, SHARED_FACE, STYLE,
     GraphFigure, _glyphs, _label,
 )
+from kit.glyphs import GlyphCache
 
 #: Rows of labelled boxes shown around the focused layer.
 WINDOW_ROWS = 9
@@ -60,8 +61,9 @@ def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figu
     Returns
     -------
     GraphFigure
-        With ``window`` = (first_row, last_row, x_low, x_high), ``labels`` (the
-        nodes drawn with their text) and ``graph``.
+        With ``window`` = (first_row, last_row, x_low, x_high) (the rows and the
+        x range in view, in layout units), ``labels`` (the nodes drawn with
+        their text) and ``graph``.
 
     Example
     -------
@@ -106,7 +108,11 @@ def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figu
     def at(x, row):
         return left + (x - low) * step_x, TITLE_HEIGHT + (row - first) * row_h + row_h / 2
 
-    visible = [n for n, (x, r) in placed.items() if first <= r <= last and low - 0.5 <= x <= high + 0.5]
+    # What the picture shows, in layout units: at least [low, high], more when there is room.
+    view_low, view_high = low - left / step_x, low + (main_right - left) / step_x
+    reach = BOX_WIDTH / step_x / 2
+    visible = [n for n, (x, r) in placed.items()
+               if first <= r <= last and view_low - reach < x < view_high + reach]
     glyphs = _glyphs(FONT_SIZE)
     labels = {n: _fit(_label(graph, n, True), glyphs) for n in visible}
     box_h = {n: labels[n].count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.14 for n in visible}
@@ -133,11 +139,11 @@ def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figu
                                     transform=inches, zorder=5))
     if overview_w:
         box = (main_right + 0.05, TITLE_HEIGHT, width - MARGIN, height - MARGIN)
-        for artist in draw_overview(graph, placed, focus=focus, window=(first, last, low, high),
+        for artist in draw_overview(graph, placed, focus=focus, window=(first, last, view_low, view_high),
                                     box=box, transform=inches):
             figure.add_artist(artist)
     figure.graph, figure.labels = graph, labels
-    figure.window = (first, last, low, high)
+    figure.window = (first, last, view_low, view_high)
     return figure
 
 
@@ -161,16 +167,25 @@ def draw_overview(graph, positions, focus=None, window=None, box=(0.0, 0.0, 1.5,
     to_box = Affine2D().translate(-x_lo, 0.6).scale((right - left) / (x_hi - x_lo),
                                                     (bottom - top) / (row_hi + 0.6)).translate(left, top)
     half_w, half_h = 0.4, 0.32
-    corners = np.array([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h], [-half_w, half_h]])
-    faces = [STYLE.get(graph.nodes[n].get("kind"), STYLE["layer"])[1] for n in nodes]
-    artists = [PolyCollection(xy[:, None, :] + corners[None, :, :], facecolors=faces,
-                              edgecolors="none", alpha=0.75, zorder=2)]
+    # One compound path per colour and one for all edges: cheap to build and draw.
+    corners = np.array([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h], [-half_w, half_h], [0, 0]])
+    box_codes = np.array([Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY], dtype=np.uint8)
+    kinds = np.array([graph.nodes[n].get("kind", "layer") for n in nodes])
+    artists = []
+    for kind in sorted(set(kinds)):
+        chosen = xy[kinds == kind]
+        vertices = (chosen[:, None, :] + corners[None, :, :]).reshape(-1, 2)
+        artists.append(PathPatch(Path(vertices, np.tile(box_codes, len(chosen))), linewidth=0,
+                                 facecolor=STYLE.get(kind, STYLE["layer"])[1], edgecolor="none",
+                                 alpha=0.75, zorder=2))
     segments = [(positions[u], positions[v]) for u, v in graph.edges() if u in positions and v in positions]
     if segments:
-        artists.append(LineCollection(segments, colors=FADED_EDGE, linewidths=0.4, zorder=1))
+        codes = np.tile(np.array([Path.MOVETO, Path.LINETO], dtype=np.uint8), len(segments))
+        artists.append(PathPatch(Path(np.array(segments, dtype=float).reshape(-1, 2), codes),
+                                 facecolor="none", edgecolor=FADED_EDGE, linewidth=0.4, zorder=1))
     if window is not None:
         first, last, low, high = window
-        artists.append(Rectangle((low - 0.55, first - 0.5), high - low + 1.1, last - first + 1,
+        artists.append(Rectangle((low, first - 0.5), high - low, last - first + 1,
                                  facecolor="none", edgecolor=WINDOW_COLOR, linewidth=1.0, zorder=3))
     if focus is not None:
         x, row = positions[focus]

@@ -104,6 +104,8 @@ class LiveState:
         self._refs: dict[str, weakref.ref] = {}
         self._models: dict[str, weakref.ref] = {}
         self._members: dict[int, tuple[weakref.ref, int, frozenset]] = {}
+        self._config_pending: set[str] = set()
+        self._components: tuple[int, list] = (-1, [])
 
     # --- recording ----------------------------------------------------------
 
@@ -158,7 +160,8 @@ class LiveState:
         key, suffix = op.name, 2
         while key in self.graph:
             key, suffix = f"{op.name}#{suffix}", suffix + 1
-        info = kgraph.describe_operation(op)
+        info = kgraph.describe_operation(op, with_config=False)
+        self._config_pending.add(key)
         self.graph.add_node(
             key, **info, subgraph=None, node_indices=[], input_shapes=[], output_shapes=[],
             call_steps=[], origins=[], calls=0, shared=False, is_input=info["kind"] == kgraph.INPUT,
@@ -185,6 +188,21 @@ class LiveState:
         """The Keras layer behind ``key``, or None once it has been garbage collected."""
         reference = self._refs.get(key)
         return None if reference is None else reference()
+
+    def settings(self, key) -> dict:
+        """The key settings (``config``) of layer ``key``, read from the layer on first use.
+
+        Reading them while recording would slow every call down (Keras
+        serializes the layer), so they are read when first asked for; a layer
+        garbage collected before that keeps ``{}``.
+        """
+        data = self.graph.nodes[key]
+        if key in self._config_pending:
+            self._config_pending.discard(key)
+            op = self.operation(key)
+            if op is not None:
+                data["config"] = kgraph.describe_operation(op)["config"]
+        return data["config"]
 
     def newest(self, step: int | None = None) -> str | None:
         """The layer called at ``step`` (default: the last call)."""
@@ -232,9 +250,11 @@ class LiveState:
 
     def components(self) -> list[list[str]]:
         """Independent graphs (weakly connected components), oldest first."""
-        order = nx.get_node_attributes(self.graph, "order")
-        parts = [sorted(c, key=order.get) for c in nx.weakly_connected_components(self.graph)]
-        return sorted(parts, key=lambda part: order[part[0]])
+        if self._components[0] != self.steps:
+            order = nx.get_node_attributes(self.graph, "order")
+            parts = [sorted(c, key=order.get) for c in nx.weakly_connected_components(self.graph)]
+            self._components = (self.steps, sorted(parts, key=lambda part: order[part[0]]))
+        return [list(part) for part in self._components[1]]
 
     # --- models -----------------------------------------------------------------
 

@@ -32,43 +32,59 @@ from kit.live_state import LiveState, find_origin
 
 #: The text/plain part of the widget's output (what nbval and plain-text viewers see).
 LIVE_TEXT = "kit live graph: layers appear here as they are created (a picture is kept for exports)"
+#: Up to this many layers, the picture kept for exports is the full drawing (kit.draw).
+EXPORT_FULL_LAYERS = 80
 ALL = "all"
+#: Errors of the live graph kept in ``state.errors`` (the newest).
+MAX_ERRORS = 20
+#: The layer chooser's "no layer" entry (Keras names are never empty).
+NO_LAYER = ""
 DPI = 80
 
 
 class FrameThrottle:
     """When may the next frame be drawn?
 
-    At most ``max_fps`` frames a second, and drawing may take at most
-    ``budget`` of the wall time (a 40 ms frame with budget 0.2 waits 160 ms).
+    A change is drawn once it has waited ``1 / max_fps`` seconds (so a burst of
+    layer calls shows as one frame, and a cell that adds a layer or two is drawn
+    only at its end), at most ``max_fps`` frames a second, and drawing may take
+    at most ``budget`` of the wall time (a 40 ms frame with budget 0.2 is
+    followed by 160 ms without drawing).
 
     Example
     -------
     >>> now = [0.0]
     >>> throttle = FrameThrottle(max_fps=10, budget=0.5, clock=lambda: now[0])
-    >>> throttle.ready()
-    True
-    >>> throttle.drawn(started=0.0, finished=0.02)
-    >>> now[0] = 0.05; throttle.ready()
+    >>> throttle.changed()  # a layer arrives: wait for more
     False
-    >>> now[0] = 0.1; throttle.ready()
+    >>> now[0] = 0.1; throttle.changed()
     True
+    >>> throttle.drawn(started=0.1, finished=0.12)
+    >>> now[0] = 0.15; throttle.changed()
+    False
     """
 
-    def __init__(self, max_fps: float = 10.0, budget: float = 0.2, clock=time.perf_counter):
+    def __init__(self, max_fps: float = 10.0, budget: float = 0.05, clock=time.perf_counter):
         if not max_fps > 0:
             raise ValueError(f"max_fps expects a positive number of frames per second, got {max_fps!r}")
         if not 0 < budget <= 1:
             raise ValueError(f"budget expects a share of the time in (0, 1], got {budget!r}")
         self.max_fps, self.budget, self.clock = max_fps, budget, clock
         self.next_time = float("-inf")
+        self.pending_since = None
 
-    def ready(self) -> bool:
-        return self.clock() >= self.next_time
+    def changed(self) -> bool:
+        """Note a change; True if a frame is due now."""
+        now = self.clock()
+        if self.pending_since is None:
+            self.pending_since = now
+        return now >= max(self.next_time, self.pending_since + 1.0 / self.max_fps)
 
     def drawn(self, started: float, finished: float):
+        """Note a frame drawn between ``started`` and ``finished`` (clock times)."""
         took = max(0.0, finished - started)
         self.next_time = max(started + 1.0 / self.max_fps, finished + took * (1 / self.budget - 1))
+        self.pending_since = None
 
 
 class LiveGraph:
@@ -86,10 +102,12 @@ class LiveGraph:
     ...     x = keras.Input((4,), name="x")
     ...     y = keras.layers.Dense(2, name="y")(x)
     >>> str(graph)
-    'live graph: 2 layers (x, y)'
+    'live graph: 2 layers (x, y) (stopped)'
+    >>> graph.state.graph.has_edge("x", "y")
+    True
     """
 
-    def __init__(self, *, rows: int = WINDOW_ROWS, max_fps: float = 10.0, budget: float = 0.2,
+    def __init__(self, *, rows: int = WINDOW_ROWS, max_fps: float = 10.0, budget: float = 0.05,
                  name: str = "live graph", ipython=None, dpi: int = DPI, clock=time.perf_counter,
                  renderer=draw_frame):
         if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
@@ -107,6 +125,7 @@ class LiveGraph:
         self._drawn_version = None
         self._exported_version = None
         self._displays: list[str] = []
+        self._panel_displays: set[str] = set()
         self._skip_display_count = None
         self._focus_override = None
         self._updating = False
@@ -161,13 +180,12 @@ class LiveGraph:
         try:
             origin = find_origin(self._ipython)
             event = self.state.record(operation, inputs, outputs, origin)
+            if event is not None:
+                self._focus_override = None
+                if self.throttle.changed():
+                    self.refresh(controls=False)
         except Exception as error:  # the learner's model must build anyway
             self._fail("recording a layer call", error)
-            return
-        if event is not None:
-            self._focus_override = None
-            if self.throttle.ready():
-                self.refresh()
 
     def _after_cell(self, result=None):
         """IPython's post_run_cell: list the notebook's models, draw, keep the export picture fresh."""
@@ -182,17 +200,23 @@ class LiveGraph:
     # --- drawing ------------------------------------------------------------------
 
     def flush(self) -> bool:
-        """Draw a frame if anything changed since the last one; True if one was drawn."""
+        """Bring the widget up to date: a frame if anything changed since the last one (then True)."""
+        self._sync_controls()
         if self._version() == self._drawn_version:
             return False
         self.refresh()
         return True
 
-    def refresh(self):
-        """Draw the current view now (latest step unless the history slider was moved back)."""
+    def refresh(self, controls: bool = True):
+        """Draw the current view now (latest step unless the history slider was moved back).
+
+        ``controls=False`` (frames drawn while a cell is still running) leaves
+        the layer and filter menus alone: they cannot be used before the cell
+        ends, and rebuilding them for every frame would slow the learner's code.
+        """
         started = self.clock()
         try:
-            self._sync_controls()
+            self._sync_controls(menus=controls)
             step = self.slider.value
             keys = self._filtered_keys()
             snapshot = self.state.snapshot(step, keys)
@@ -208,7 +232,6 @@ class LiveGraph:
             self.last_png = png
             self.frames += 1
             self._drawn_version = self._version()
-            self.error.value = ""
         except Exception as error:
             self._drawn_version = self._version()
             self._figure = None
@@ -219,7 +242,7 @@ class LiveGraph:
 
     def _version(self):
         return (self.state.steps, self.slider.value, self.filter.value, self._focus_override,
-                self.slider.value == self.slider.max)
+                self.slider.value == self.slider.max, tuple(self.state.models()))
 
     def _title(self, step, focus, snapshot):
         layers = snapshot.number_of_nodes()
@@ -255,7 +278,7 @@ class LiveGraph:
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.filter = widgets.Dropdown(options=[("all layers", ALL)], value=ALL, description="show",
                                        layout=widgets.Layout(width="360px"))
-        self.layer = widgets.Dropdown(options=[("(choose a layer)", None)], value=None,
+        self.layer = widgets.Dropdown(options=[("(choose a layer)", NO_LAYER)], value=NO_LAYER,
                                       description="layer", layout=widgets.Layout(width="360px"))
         self.inspector = widgets.HTML(value="")
         self.error = widgets.HTML(value="")
@@ -272,8 +295,8 @@ class LiveGraph:
             self.error,
         ])
 
-    def _sync_controls(self):
-        """Bring the slider, the filter and the layer chooser up to date with the state."""
+    def _sync_controls(self, menus: bool = True):
+        """Bring the slider (and with ``menus``, the filter and the layer chooser) up to date."""
         self._updating = True
         try:
             steps = self.state.steps
@@ -284,25 +307,30 @@ class LiveGraph:
                 self.slider.min = min(1, steps)
             if following:
                 self.slider.value = steps
-            options = [("all layers", ALL)]
-            components = self.state.components()
-            if len(components) > 1:
-                options += [(f"graph {i + 1}: {part[0]} → {part[-1]} ({len(part)} layers)", f"component:{part[0]}")
-                            for i, part in enumerate(components)]
-            options += [(f"model {label}: what its outputs reach", f"model:{label}") for label in self.state.models()]
-            if [value for _, value in options] != [value for _, value in self.filter.options]:
-                current = self.filter.value
-                self.filter.options = options
-                self.filter.value = current if current in [v for _, v in options] else ALL
-            names = self.state.names()
-            if len(names) + 1 != len(self.layer.options):
-                current = self.layer.value
-                self.layer.options = [("(choose a layer)", None)] + [(n, n) for n in names]
-                self.layer.value = current if current in names else None
-            if self.layer.value is not None:
-                self._show_inspector(self.layer.value)
+            if menus:
+                self._sync_menus()
         finally:
             self._updating = False
+
+    def _sync_menus(self):
+        """The filter's choices (graphs, models) and the layer chooser's names; called with ``_updating`` set."""
+        options = [("all layers", ALL)]
+        components = self.state.components()
+        if len(components) > 1:
+            options += [(f"graph {i + 1}: {part[0]} → {part[-1]} ({len(part)} layers)", f"component:{part[0]}")
+                        for i, part in enumerate(components)]
+        options += [(f"model {label}: what its outputs reach", f"model:{label}") for label in self.state.models()]
+        if [value for _, value in options] != [value for _, value in self.filter.options]:
+            current = self.filter.value
+            self.filter.options = options
+            self.filter.value = current if current in [v for _, v in options] else ALL
+        names = self.state.names()
+        if len(names) + 1 != len(self.layer.options):
+            current = self.layer.value
+            self.layer.options = [("(choose a layer)", NO_LAYER)] + [(n, n) for n in names]
+            self.layer.value = current if current in names else NO_LAYER
+        if self.layer.value:
+            self._show_inspector(self.layer.value)
 
     def _on_slider(self, change):
         if not self._updating:
@@ -318,21 +346,23 @@ class LiveGraph:
             return
         key = change["new"]
         self._show_inspector(key)
-        if key is not None:
+        if key:
             self._focus_override = key
             self.refresh()
 
     def _show_inspector(self, key):
-        if key is None or key not in self.state.graph:
+        if not key or key not in self.state.graph:
             self.inspector.value = ""
             return
         try:
-            self.inspector.value = inspect_layer(self.state.graph, key).html()
+            self.inspector.value = self.inspect(key).html()
         except Exception as error:
             self._fail("inspecting a layer", error)
 
     def inspect(self, key):
         """The inspector's report on layer ``key`` (printable; HTML in notebooks)."""
+        if key in self.state.graph:
+            self.state.settings(key)
         return inspect_layer(self.state.graph, key)
 
     def _update_status(self):
@@ -347,18 +377,19 @@ class LiveGraph:
         self.status.value = " · ".join(parts)
 
     def _fail(self, what, error):
+        """Keep and show an error of the live graph itself; never raises."""
         import html
 
         message = f"{what} failed: {type(error).__name__}: {error}"
         details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
         self.state.errors.append(message + "\n" + details)
-        del self.state.errors[:-20]
-        self.error.value = (f"<div style='color:#b00020'><b>kit.live: {html.escape(message)}</b>"
-                            f" (your model is not affected)<details><pre>{html.escape(details)}</pre>"
-                            "</details></div>")
+        del self.state.errors[:-MAX_ERRORS]
         try:
+            self.error.value = (f"<div style='color:#b00020'><b>kit.live: {html.escape(message)}</b>"
+                                f" (your model is not affected)<details><pre>{html.escape(details)}</pre>"
+                                "</details></div>")
             self._update_status()
-        except Exception:
+        except Exception:  # showing the error failed too: it stays in state.errors
             pass
 
     # --- display ----------------------------------------------------------------------
@@ -372,7 +403,9 @@ class LiveGraph:
         self.flush()
         if panel:
             self.panel = _side_panel(self)
-            display(self._bundle(with_widget=False), raw=True, display_id=self._new_display())
+            display_id = self._new_display()
+            self._panel_displays.add(display_id)
+            display(self._bundle(with_widget=False), raw=True, display_id=display_id)
         else:
             display(self._bundle(), raw=True, display_id=self._new_display())
         self._skip_display_count = getattr(self._ipython, "execution_count", None)
@@ -393,10 +426,11 @@ class LiveGraph:
         self._exported_version = self.state.steps
         return display_id
 
-    def _bundle(self, with_widget: bool = True) -> dict:
+    def _bundle(self, with_widget: bool = True, png: bytes | None = None) -> dict:
         data = {"text/plain": LIVE_TEXT}
-        if self.last_png:
-            data["image/png"] = base64.b64encode(self.last_png).decode("ascii")
+        png = self.last_png if png is None else png
+        if png:
+            data["image/png"] = base64.b64encode(png).decode("ascii")
         if with_widget:
             data["application/vnd.jupyter.widget-view+json"] = {
                 "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
@@ -409,9 +443,23 @@ class LiveGraph:
         from IPython.display import update_display
 
         self._exported_version = self.state.steps
-        for display_id in self._displays:
-            with_widget = not (self.panel is not None and display_id == self._displays[0])
-            update_display(self._bundle(with_widget=with_widget), raw=True, display_id=display_id)
+        try:
+            png = self.last_png
+            if 0 < self.state.graph.number_of_nodes() <= EXPORT_FULL_LAYERS:
+                png = png_bytes(self.picture())
+            for display_id in self._displays:
+                with_widget = display_id not in self._panel_displays
+                update_display(self._bundle(with_widget=with_widget, png=png), raw=True, display_id=display_id)
+        except Exception as error:
+            self._fail("keeping a picture for exports", error)
+
+    def picture(self, **options):
+        """The whole recorded graph drawn by :func:`kit.draw` (every label, a fresh layout)."""
+        from kit.drawing import draw
+
+        layers = self.state.graph.number_of_nodes()
+        options.setdefault("title", f"{self.state.graph.graph['name']}: {layers} layer{'' if layers == 1 else 's'}")
+        return draw(self.state.snapshot(), **options)
 
     def __str__(self):
         return self.state.summary() + ("" if self.active else " (stopped)")

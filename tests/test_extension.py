@@ -83,8 +83,8 @@ def test_kit_live_magic_toggles_recording(shell):
         run(shell, "_ = keras.Input((2,), name='ext_seen')")
         run(shell, "%kit_live")
     assert captured.stdout.splitlines() == [
-        "live graph: 0 layers; recording off",
-        "live graph: 0 layers; recording on",
+        "kit live graph: recording off (Keras is back to normal)",
+        "kit live graph: recording on",
         "live graph: 1 layer (ext_seen); recording on",
     ]
     assert original_when_off.__module__ == "keras.src.ops.node"

@@ -30,8 +30,10 @@ def test_node_table_of_a_shared_layer_lists_each_call():
     assert [c.sources for c in report.calls] == [("insp_tweet_a",), ("insp_tweet_b",)]
     assert [c.input_shapes for c in report.calls] == [((None, 12, 8),), ((None, 12, 8),)]
     assert [c.output_shapes for c in report.calls] == [((None, 6),), ((None, 6),)]
-    assert report.calls[0].origin.endswith("encoded_a = shared_lstm(tweet_a)")
-    assert report.calls[1].origin.endswith("encoded_b = shared_lstm(tweet_b)")
+    assert report.calls[0].origin.code == "encoded_a = shared_lstm(tweet_a)"
+    assert report.calls[1].origin.code == "encoded_b = shared_lstm(tweet_b)"
+    assert report.calls[1].origin.line == report.calls[0].origin.line + 1
+    assert str(report.calls[1].origin).startswith("test_inspector.py, line ")
     assert "called 2 times" in report.notes[0]
 
 
@@ -63,7 +65,8 @@ def test_a_consumer_of_a_later_call_names_the_producer_node():
 def test_works_on_a_graph_of_a_model_without_code_lines():
     report = inspect_layer(kit.graph_of(shared_lstm_model()), "insp_shared_lstm")
     assert [c.node_index for c in report.calls] == [0, 1]
-    assert [c.origin for c in report.calls] == ["", ""]
+    assert [c.origin for c in report.calls] == [None, None]
+    assert str(report).splitlines()[-1].rstrip().endswith("(None, 6)")
 
 
 def test_unknown_layer_is_a_clear_error():

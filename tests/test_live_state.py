@@ -39,7 +39,9 @@ def test_events_become_nodes_and_edges_with_graph_of_attributes():
     hidden = state.graph.nodes["ls_hidden"]
     assert hidden["class_name"] == "Dense" and hidden["kind"] == "layer"
     assert hidden["params"] == 8 * 4 + 4
-    assert hidden["config"]["units"] == 4 and hidden["config"]["activation"] == "relu"
+    assert hidden["config"] == {}  # read on first use, not while the model is being built
+    assert state.settings("ls_hidden")["units"] == 4
+    assert hidden["config"]["activation"] == "relu"
     assert hidden["input_shapes"] == [[(None, 8)]] and hidden["output_shapes"] == [[(None, 4)]]
     assert state.graph.nodes["ls_x"]["kind"] == "input"
     (edge,) = state.graph.get_edge_data("ls_hidden", "ls_out").values()
@@ -145,6 +147,7 @@ def test_the_state_keeps_no_keras_object_alive():
     assert model_ref() is None and layer_ref() is None
     assert set(state.graph) == {"ls_weak_in", "ls_weak_out"}
     assert state.operation("ls_weak_out") is None
+    assert state.settings("ls_weak_out") == {}  # gone before anyone asked
     assert state.models() == []
 
 
