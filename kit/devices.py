@@ -2,7 +2,8 @@
 
 ``kit.setup()`` looks at the machine once, prints a short report and returns a
 :class:`Setup` whose ``strategy`` and ``scope()`` the training helper uses. It is
-the first cell of every training notebook (``notebooks/*train*``).
+the first training cell of the notebooks that train models, e.g.
+``notebooks/07_shared_vision_model.ipynb`` and ``notebooks/08_vqa_video_qa.ipynb``.
 
 The decisions are pure functions over :class:`DeviceInfo` records, so they can
 be checked with made-up device lists; :func:`setup` feeds them the real probe
@@ -394,7 +395,7 @@ def format_report(devices, plan, growth_notes, seed, deterministic, notes=()):
         lines.append("  seed       none (runs differ; kit.setup(seed=0) makes them repeat)")
     else:
         lines.append(f"  seed       {seed}" + (", deterministic ops" if deterministic else ""))
-    lines.append(f"  runs       checkpoints under ./{RUNS_DIR}/<model name>-<fingerprint> (kit.train(..., run_dir=...) to change)")
+    lines.append(f"  runs       ./{RUNS_DIR}/<model name>-<fingerprint> (kit.train(run_dir=...) changes it)")
     lines.extend(f"  note       {note}" for note in notes)
     return "\n".join(lines)
 
@@ -433,7 +434,9 @@ def setup(seed=None, precision="auto", deterministic=False, *, verbose=True):
         raise TypeError(f"seed should be a non-negative int or None, got {seed!r}.")
     if not isinstance(deterministic, bool):
         raise TypeError(f"deterministic should be True or False, got {deterministic!r}.")
-    import keras
+    from kit.quiet import import_keras_quietly
+
+    keras = import_keras_quietly()  # TensorFlow's start-up lines would land in the notebook
     import tensorflow as tf
 
     tf_config = os.environ.get("TF_CONFIG")

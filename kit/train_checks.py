@@ -9,7 +9,8 @@ graph-execution trace to silence (NaN trains without complaint).
 
 :func:`prepare` also puts the arrays in the structure of the model's inputs and
 outputs and proposes a loss for a model that is not compiled yet. Used by
-``kit.train`` in the training notebooks (``notebooks/*train*``).
+``kit.train`` wherever the notebooks train, e.g.
+``notebooks/02_multiple_inputs_outputs.ipynb`` (named inputs and outputs).
 
 Example
 -------
@@ -36,6 +37,7 @@ class Prepared:
     x: object = None
     y: object = None
     samples: int = 0
+    batches: int | None = None
     validation: tuple | None = None
     dataset: object = None
     validation_dataset: object = None
@@ -71,14 +73,16 @@ def count_samples(data):
 
 
 def _shape_text(shape):
-    return "(" + ", ".join("None" if dim is None else str(dim) for dim in shape) + ("," if len(shape) == 1 else "") + ")"
+    dims = ", ".join("None" if dim is None else str(dim) for dim in shape)
+    return f"({dims},)" if len(shape) == 1 else f"({dims})"
 
 
 def _names_text(names):
     return ", ".join(repr(name) for name in names)
 
 
-def _is_dataset(obj):
+def is_dataset(obj):
+    """True for a tf.data.Dataset."""
     import tensorflow as tf
 
     return isinstance(obj, tf.data.Dataset)
@@ -134,7 +138,7 @@ def check_model(model):
 
 
 def _as_array(value, label):
-    if _is_dataset(value):
+    if is_dataset(value):
         raise TypeError(
             f"{label} is a tf.data.Dataset inside a list or dict; pass the dataset itself "
             "as x (yielding (inputs, targets)) and leave y out."
@@ -197,7 +201,10 @@ def arrange(data, ports, model_structure, role):
                 f"({_names_text(names)}) but {role} is a list of {len(data)}. Pass one array "
                 f"per name, in that order, or a dict keyed by the names."
             )
-        arrays = {port.name: _as_array(item, f"{role}[{index}] ({port.name!r})") for index, (port, item) in enumerate(zip(ports, data))}
+        arrays = {
+            port.name: _as_array(item, f"{role}[{index}] ({port.name!r})")
+            for index, (port, item) in enumerate(zip(ports, data))
+        }
     elif len(ports) > 1:
         raise ValueError(
             f"The model has {len(ports)} {'inputs' if role == 'x' else 'outputs'} "
@@ -329,6 +336,13 @@ def _check_input(array, port, label):
 # ---------------------------------------------------------------- losses
 
 
+def loss_name(loss):
+    """The name of a loss given as a string, a Loss object or a function."""
+    if isinstance(loss, str):
+        return loss
+    return str(getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__)
+
+
 def loss_family(loss):
     """``sparse``, ``categorical``, ``binary`` or ``other`` for one loss spec.
 
@@ -337,8 +351,7 @@ def loss_family(loss):
     """
     if loss is None:
         return OTHER
-    name = loss if isinstance(loss, str) else (getattr(loss, "name", None) or getattr(loss, "__name__", "") or type(loss).__name__)
-    name = str(name).lower()
+    name = loss_name(loss).lower()
     if "sparse" in name and ("categorical" in name or "crossentropy" in name):
         return SPARSE
     if "categorical" in name or name in ("kl_divergence", "kld", "kullback_leibler_divergence"):
@@ -419,24 +432,24 @@ def check_target(array, port, loss, label):
     given = array.shape[1:]
     units = expected[-1] if expected else None
     class_shape = expected[:-1]
-    loss_name = loss if isinstance(loss, str) else (getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__)
+    name = loss_name(loss)
     if family == SPARSE:
         if units == 1:
             raise ValueError(
-                f"{loss_name} needs one output unit per class, but output {port.name!r} has 1 unit. "
+                f"{name} needs one output unit per class, but output {port.name!r} has 1 unit. "
                 "For two classes use Dense(1, activation='sigmoid') with binary_crossentropy, or "
                 "Dense(2, activation='softmax')."
             )
         if tuple(given) == tuple(expected) and units and units > 1:
             kind = "one-hot labels" if _looks_one_hot(array) else "one value per class"
             raise ValueError(
-                f"{label} has shape {_shape_text(array.shape)}, {kind}, but the loss {loss_name} "
+                f"{label} has shape {_shape_text(array.shape)}, {kind}, but the loss {name} "
                 f"wants one class number per sample, shape {_shape_text((array.shape[0],) + tuple(class_shape))}. "
                 f"Fix: {label.split('[')[0]} = np.argmax(...), or use categorical_crossentropy."
             )
         if tuple(given) not in (tuple(class_shape), tuple(class_shape) + (1,)):
             raise ValueError(
-                f"{label} has shape {_shape_text(array.shape)} but the loss {loss_name} on output "
+                f"{label} has shape {_shape_text(array.shape)} but the loss {name} on output "
                 f"{port.name!r} {_shape_text(port.shape)} wants class numbers of shape "
                 f"{_shape_text((array.shape[0],) + tuple(class_shape))}."
             )
@@ -444,7 +457,7 @@ def check_target(array, port, loss, label):
             bad = np.mod(array, 1) != 0
             raise ValueError(
                 f"{label} has non-integer labels ({array[tuple(np.argwhere(bad)[0])].item()!r} at "
-                f"{_first_bad(array, bad)}) but {loss_name} wants class numbers 0..{units - 1}."
+                f"{_first_bad(array, bad)}) but {name} wants class numbers 0..{units - 1}."
             )
         low, high = int(array.min()), int(array.max())
         if units is not None and (low < 0 or high >= units):
@@ -461,9 +474,10 @@ def check_target(array, port, loss, label):
             )
         return array.astype(np.int32, copy=False)
     if family == CATEGORICAL:
-        if units and units > 1 and tuple(given) in (tuple(class_shape), tuple(class_shape) + (1,)) and _integer_valued(array):
+        as_labels = tuple(given) in (tuple(class_shape), tuple(class_shape) + (1,))
+        if units and units > 1 and as_labels and _integer_valued(array):
             raise ValueError(
-                f"{label} holds class numbers, shape {_shape_text(array.shape)}, but the loss {loss_name} "
+                f"{label} holds class numbers, shape {_shape_text(array.shape)}, but the loss {name} "
                 f"wants one-hot rows of {units} values, shape {_shape_text((array.shape[0],) + tuple(expected))}. "
                 f"Fix: use loss='sparse_categorical_crossentropy', or "
                 f"keras.utils.to_categorical(y, {units})."
@@ -471,21 +485,22 @@ def check_target(array, port, loss, label):
         if tuple(given) != tuple(expected) and not _shape_matches(given, expected):
             raise ValueError(
                 f"{label} has shape {_shape_text(array.shape)} but output {port.name!r} gives "
-                f"{_shape_text(port.shape)}: {loss_name} needs the same shape (one column per class)."
+                f"{_shape_text(port.shape)}: {name} needs the same shape (one column per class)."
             )
         return array.astype(np.float32, copy=False)
     if family == BINARY:
         if array.min() < 0 or array.max() > 1:
             bad = (array < 0) | (array > 1)
             raise ValueError(
-                f"{label} has values from {array.min().item()!r} to {array.max().item()!r} (e.g. at {_first_bad(array, bad)}) "
-                f"but {loss_name} wants targets between 0 and 1. For {int(array.max()) + 1} classes use "
+                f"{label} has values from {array.min().item()!r} to {array.max().item()!r} "
+                f"(e.g. at {_first_bad(array, bad)}) "
+                f"but {name} wants targets between 0 and 1. For {int(array.max()) + 1} classes use "
                 "Dense(classes, activation='softmax') with sparse_categorical_crossentropy."
             )
     if not (_shape_matches(given, expected) or (expected == (1,) and given == ())):
         raise ValueError(
             f"{label} has shape {_shape_text(array.shape)} but output {port.name!r} gives "
-            f"{_shape_text(port.shape)} (samples first); the loss {loss_name} compares them element by element."
+            f"{_shape_text(port.shape)} (samples first); the loss {name} compares them element by element."
         )
     return array.astype(np.float32, copy=False) if array.dtype.kind in "fbiu" else array
 
@@ -540,15 +555,26 @@ def _checked_dataset(model, dataset, batch_size, role):
 
 
 def _prepare_dataset(model, dataset, validation, batch_size, loss):
+    import tensorflow as tf
+
+    if dataset.cardinality() == tf.data.INFINITE_CARDINALITY:
+        raise ValueError(
+            "x is an endless dataset (it repeats), so an epoch would never end. kit.train "
+            "needs a finite one: leave out .repeat() (every epoch reads the dataset again)."
+        )
     outputs = _outputs(model)
     dataset, batched, y_by_name = _checked_dataset(model, dataset, batch_size, "x (a dataset)")
     proposal = [propose_loss(port, _spec_like(port, _unbatched(y_by_name[port.name], batched))) for port in outputs]
-    prepared = Prepared(dataset=dataset, samples=_cardinality(dataset, batch_size, batched))
+    batches = int(dataset.cardinality())
+    prepared = Prepared(dataset=dataset, batches=batches if batches > 0 else None)
+    # Samples are known only when the batches are ours (the last may be smaller).
+    prepared.samples = batches * batch_size if batches > 0 and not batched else 0
     if validation is not None:
-        if _is_dataset(validation):
+        if is_dataset(validation):
             prepared.validation_dataset = _checked_dataset(model, validation, batch_size, "validation")[0]
         elif isinstance(validation, tuple) and len(validation) == 2:
-            prepared.validation = _prepare_arrays(model, validation[0], validation[1], loss, ("validation[0]", "validation[1]"))[:2]
+            roles = ("validation[0]", "validation[1]")
+            prepared.validation = _prepare_arrays(model, validation[0], validation[1], loss, roles)[:2]
         else:
             raise TypeError(
                 "With a dataset as x, validation should be another dataset or an (x_val, y_val) "
@@ -564,13 +590,6 @@ def _unbatched(spec, batched):
     if batched:
         return spec
     return tf.TensorSpec((None,) + tuple(spec.shape), spec.dtype)
-
-
-def _cardinality(dataset, batch_size, batched):
-    count = int(dataset.cardinality())
-    if count < 0:
-        return 0
-    return count * batch_size
 
 
 def _spec_by_name(spec, ports, role):
@@ -673,7 +692,7 @@ def prepare(model, x, y, validation, batch_size, loss=None):
     -------
     Prepared
     """
-    if _is_dataset(x):
+    if is_dataset(x):
         if y is not None:
             raise ValueError(
                 "x is a tf.data.Dataset, which already yields the targets; leave y out "
@@ -706,12 +725,13 @@ def prepare(model, x, y, validation, batch_size, loss=None):
         prepared.samples = start
         prepared.validation = (x_val, y_val)
         return prepared
-    if _is_dataset(validation):
+    if is_dataset(validation):
         prepared.validation_dataset = _checked_dataset(model, validation, batch_size, "validation")[0]
         return prepared
     if isinstance(validation, (tuple, list)) and len(validation) == 2:
         used_loss = loss if loss is not None else proposed_loss
-        x_val, y_val, *_ = _prepare_arrays(model, validation[0], validation[1], used_loss, ("validation[0]", "validation[1]"))
+        roles = ("validation[0]", "validation[1]")
+        x_val, y_val, *_ = _prepare_arrays(model, validation[0], validation[1], used_loss, roles)
         prepared.validation = (x_val, y_val)
         return prepared
     raise TypeError(

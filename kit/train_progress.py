@@ -4,7 +4,7 @@ The widget shows an epoch bar, a batch bar, live loss and metric curves, samples
 per second and the time left; it updates through widget messages only, so a
 notebook's stored outputs hold a stable one-line placeholder and the short final
 line that ``kit.train`` prints. Used by the training notebooks
-(``notebooks/*train*``).
+(every ``kit.train`` cell, e.g. in ``notebooks/01_sequential_to_functional.ipynb``).
 
 Example
 -------
@@ -27,7 +27,7 @@ BAR_EVERY, CURVES_EVERY = 0.25, 2.0
 def in_notebook():
     """True inside a Jupyter kernel (where the widget can show)."""
     shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
-    return bool(shell) and type(shell).__name__ == "ZMQInteractiveShell"
+    return bool(shell) and any(cls.__name__ == "ZMQInteractiveShell" for cls in type(shell).__mro__)
 
 
 def format_logs(logs):
@@ -38,7 +38,8 @@ def format_logs(logs):
     """
 
     def order(name):
-        return (name.startswith("val_"), "loss" not in name)
+        base = name[4:] if name.startswith("val_") else name
+        return (name.startswith("val_"), base != "loss", "loss" not in base)
 
     names = sorted(logs, key=order)
     return " - ".join(f"{name} {float(logs[name]):.4g}" for name in names)
@@ -102,10 +103,11 @@ def _callback_base():
     return keras.callbacks.Callback
 
 
-def make_progress(mode, *, model_name, epochs, initial_epoch, steps, samples, run_dir=None, notes=()):
+def make_progress(mode, *, model_name, epochs, initial_epoch, steps, samples, run_dir=None, notes=(), previous=None):
     """The progress callback for ``mode`` ("auto", "widget", "text" or None).
 
-    The callback has ``close(message=None, always=False)``: it ends the display
+    ``previous`` is the history of epochs trained before (a resumed run), so
+    the curves start with them. The callback has ``close(message=None, always=False)``: it ends the display
     and prints ``message`` as the final line (the silent one only when
     ``always``).
     """
@@ -113,7 +115,7 @@ def make_progress(mode, *, model_name, epochs, initial_epoch, steps, samples, ru
         mode = "widget" if in_notebook() and _widgets_available() else "text"
     arguments = dict(
         model_name=model_name, epochs=epochs, initial_epoch=initial_epoch, steps=steps,
-        samples=samples, run_dir=run_dir, notes=list(notes),
+        samples=samples, run_dir=run_dir, notes=list(notes), previous=dict(previous or {}),
     )
     if mode == "widget":
         return _widget_progress_class()(**arguments)
@@ -147,7 +149,7 @@ def _text_progress_class():
     class TextProgress(_callback_base()):
         """One plain line per epoch, for terminals, scripts and logs."""
 
-        def __init__(self, *, model_name, epochs, initial_epoch, steps, samples, run_dir, notes):
+        def __init__(self, *, model_name, epochs, initial_epoch, steps, samples, run_dir, notes, previous):
             super().__init__()
             self.epochs = epochs
             self.clock = _Clock(epochs, initial_epoch, steps, samples)
@@ -256,14 +258,14 @@ def _widget_progress_class():
     class WidgetProgress(_callback_base()):
         """Epoch bar, batch bar, numbers and curves in one ipywidgets box."""
 
-        def __init__(self, *, model_name, epochs, initial_epoch, steps, samples, run_dir, notes):
+        def __init__(self, *, model_name, epochs, initial_epoch, steps, samples, run_dir, notes, previous):
             import ipywidgets as widgets
             from IPython.display import display
 
             super().__init__()
             self.epochs, self.steps = epochs, steps
             self.clock = _Clock(epochs, initial_epoch, steps, samples)
-            self.history = {}
+            self.history = {name: list(values) for name, values in previous.items()}
             self.partial = {}
             self.last_bar = self.last_curves = 0.0
             self.title = widgets.HTML(
@@ -290,6 +292,8 @@ def _widget_progress_class():
                 self.curves,
             ])
             display(_WidgetView(self.box, f"kit.train progress for {model_name!r} (widget)"))
+            if self.history:
+                self._draw()
 
         # -- callbacks
         def on_epoch_begin(self, epoch, logs=None):
@@ -323,6 +327,8 @@ def _widget_progress_class():
             self.epoch_bar.value = epoch + 1
             self.epoch_label.value = f"{epoch + 1}/{self.epochs}"
             self.batch_bar.value = self.batch_bar.max
+            if self.steps:
+                self.batch_label.value = f"{self.steps}/{self.steps}"
             self._show_numbers(dict(logs or {}), self.clock.epoch_rate(), self.clock.remaining(self.steps or 0))
             self._draw()
 
@@ -345,8 +351,9 @@ def _widget_progress_class():
         def close(self, message=None, always=False):
             if self.history or self.partial:
                 self._draw()
-            if message:
+            if message and always:  # a stop: the widget says so too
                 self.numbers.value = message
+            if message:
                 print(message, flush=True)
 
     return WidgetProgress

@@ -3,8 +3,9 @@
 One call that checks the data, builds a tf.data pipeline, builds and compiles
 the model under the strategy of :func:`kit.setup`, trains with a checkpoint per
 epoch and a quiet progress display, and returns Keras's ``History``. Used by the
-training notebooks of the course (``notebooks/*train*``) and the exercises that
-fit a model.
+notebooks that train models, from ``notebooks/01_sequential_to_functional.ipynb``
+and ``notebooks/02_multiple_inputs_outputs.ipynb`` to
+``notebooks/12_classic_patterns_best_practices.ipynb``.
 
 Runs live in ``runs/<model name>-<fingerprint>`` under the current directory
 (``run_dir=`` changes it). The fingerprint covers the architecture, the data,
@@ -25,12 +26,9 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
-import sys
 import threading
 import time
-import types
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +46,7 @@ class OutOfMemoryError(MemoryError):
 
 
 class _StopRequested(Exception):
-    """Raised inside ``fit`` by :class:`_StopAfterBatch` once the user asked to stop."""
+    """Raised inside ``fit`` between batches once the user pressed Stop."""
 
 
 # --------------------------------------------------------------------------- data
@@ -64,9 +62,10 @@ def array_dataset(x, y, batch_size, *, seed=0, shuffle=True, first_epoch=0):
     """An endless tf.data stream of batches, epoch after epoch, from arrays.
 
     The order of epoch ``e`` depends only on ``(seed, e)``, so a run resumed at
-    epoch ``e`` sees the same batches as one that never stopped. Batches are cut
-    from index permutations with one ``gather`` per batch (as Keras does for
-    arrays), then prefetched.
+    epoch ``e`` sees the same batches as one that never stopped. As Keras does
+    for arrays, each epoch's index permutation is cut into batches by one
+    reshape, every batch is one ``gather``, and tf.data's default graph
+    rewrites (costly on every new iterator) are off.
 
     Parameters
     ----------
@@ -84,34 +83,44 @@ def array_dataset(x, y, batch_size, *, seed=0, shuffle=True, first_epoch=0):
     """
     tf = _tf()
     n = train_checks.count_samples(x)
-    data = tf.data.Dataset.from_tensors(_tuples((x, y))).repeat()
+    full_batches, rest = divmod(n, batch_size)
 
     def epoch_batches(epoch):
         order = tf.range(n, dtype=tf.int64)
         if shuffle:
             key = tf.stack([tf.constant(seed, tf.int64), epoch])
             order = tf.random.experimental.stateless_shuffle(order, seed=key)
-        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+        batches = tf.data.Dataset.from_tensor_slices(
+            tf.reshape(order[: full_batches * batch_size], [full_batches, batch_size])
+        )
+        if rest:
+            batches = batches.concatenate(tf.data.Dataset.from_tensors(order[full_batches * batch_size:]))
+        return batches
 
     indices = tf.data.Dataset.counter(first_epoch).flat_map(epoch_batches)
-    batches = tf.data.Dataset.zip((indices, data)).map(
-        lambda index, pair: tf.nest.map_structure(lambda array: tf.gather(array, index), pair),
-        num_parallel_calls=tf.data.AUTOTUNE,
-    )
-    return _with_data_sharding(batches.prefetch(tf.data.AUTOTUNE))
+    return _gathered(indices, x, y)
 
 
 def validation_dataset(x, y, batch_size):
     """A finite, unshuffled tf.data dataset of validation batches."""
     tf = _tf()
     n = train_checks.count_samples(x)
-    indices = tf.data.Dataset.range(n).batch(batch_size)
+    return _gathered(tf.data.Dataset.range(n).batch(batch_size), x, y)
+
+
+def _gathered(indices, x, y):
+    """Batches of ``(x, y)`` picked by a dataset of index batches, prefetched."""
+    tf = _tf()
     data = tf.data.Dataset.from_tensors(_tuples((x, y))).repeat()
     batches = tf.data.Dataset.zip((indices, data)).map(
         lambda index, pair: tf.nest.map_structure(lambda array: tf.gather(array, index), pair),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
-    return _with_data_sharding(batches.prefetch(tf.data.AUTOTUNE))
+    options = tf.data.Options()
+    options.experimental_optimization.apply_default_optimizations = False
+    # Several workers split batches, not files (there are none).
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return batches.with_options(options).prefetch(tf.data.AUTOTUNE)
 
 
 def _tuples(structure):
@@ -121,14 +130,6 @@ def _tuples(structure):
     if isinstance(structure, dict):
         return {key: _tuples(value) for key, value in structure.items()}
     return structure
-
-
-def _with_data_sharding(dataset):
-    """Several workers split batches, not files (there are none)."""
-    tf = _tf()
-    options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    return dataset.with_options(options)
 
 
 # ------------------------------------------------------------------- run directory
@@ -142,16 +143,30 @@ def _architecture(model):
             parts.append([type(layer).__name__, _architecture(layer)])
             continue
         try:
-            config = dict(layer.get_config())
+            config = _without_names(layer.get_config())
         except NotImplementedError:
             config = {}
-        config.pop("name", None)
         parts.append([type(layer).__name__, config, [list(w.shape) for w in layer.weights]])
     return parts
 
 
+def _without_names(config):
+    """A config with every ``name`` key removed (Keras numbers names per session)."""
+    if isinstance(config, dict):
+        return {key: _without_names(value) for key, value in config.items() if key != "name"}
+    if isinstance(config, (list, tuple)):
+        return [_without_names(value) for value in config]
+    return config
+
+
 def _data_signature(data):
-    """Shapes, dtypes and a strided sample of the bytes of every array."""
+    """Shapes, dtypes and a strided sample of the bytes of every array.
+
+    A tf.data dataset is known by its element spec and length only: reading
+    it could be slow or differ each time (shuffling).
+    """
+    if train_checks.is_dataset(data):
+        return [repr(data.element_spec), int(data.cardinality())]
     signature = []
     for array in train_checks.flat_arrays(data):
         if not isinstance(array, np.ndarray):
@@ -159,7 +174,8 @@ def _data_signature(data):
             continue
         step = max(1, len(array) // 256)
         sample = np.ascontiguousarray(array[::step])
-        signature.append([list(array.shape), str(array.dtype), hashlib.blake2b(sample.tobytes(), digest_size=8).hexdigest()])
+        digest = hashlib.blake2b(sample.tobytes(), digest_size=8).hexdigest()
+        signature.append([list(array.shape), str(array.dtype), digest])
     return signature
 
 
@@ -187,10 +203,9 @@ def _describe(thing):
         return [_describe(value) for value in thing]
     if hasattr(thing, "get_config"):
         try:
-            config = dict(thing.get_config())
+            config = _without_names(thing.get_config())
         except Exception:  # an object without a usable config is named by class only
             config = {}
-        config.pop("name", None)
         return [type(thing).__name__, config]
     return getattr(thing, "__name__", type(thing).__name__)
 
@@ -229,17 +244,22 @@ def checkpoint_variables(model):
     }
 
 
+def checkpoint_arrays(model):
+    """A snapshot of all checkpoint variables as NumPy arrays, keyed ``group/index``."""
+    return {
+        f"{group}/{index}": np.asarray(variable.numpy())
+        for group, variables in checkpoint_variables(model).items()
+        for index, variable in enumerate(variables)
+    }
+
+
 def save_checkpoint(model, path):
     """Write all checkpoint variables to one ``.npz`` file, atomically.
 
     Faster than ``model.save_weights`` (which walks the whole Keras object
     tree each time), so a checkpoint per epoch costs next to nothing.
     """
-    arrays = {
-        f"{group}/{index}": np.asarray(variable.numpy())
-        for group, variables in checkpoint_variables(model).items()
-        for index, variable in enumerate(variables)
-    }
+    arrays = checkpoint_arrays(model)
     _write_atomically(path, lambda temporary: _save_npz(temporary, arrays))
 
 
@@ -251,7 +271,8 @@ def load_checkpoint(model, path):
     groups = checkpoint_variables(model)
     with np.load(path) as saved:
         for group, variables in groups.items():
-            stored = sorted((name for name in saved.files if name.startswith(group + "/")), key=lambda n: int(n.split("/")[1]))
+            names = [name for name in saved.files if name.startswith(group + "/")]
+            stored = sorted(names, key=lambda name: int(name.split("/")[1]))
             shapes = [saved[name].shape for name in stored]
             expected = [tuple(variable.shape) for variable in variables]
             if shapes != expected:
@@ -263,6 +284,14 @@ def load_checkpoint(model, path):
         for group, variables in groups.items():
             for index, variable in enumerate(variables):
                 variable.assign(saved[f"{group}/{index}"])
+
+
+def clear_run(run_dir):
+    """Remove the checkpoint files of a run (and nothing else in that folder)."""
+    run = Path(run_dir)
+    for folder in [run, *run.glob("worker-*")]:
+        for path in [folder / STATE_FILE, *folder.glob("epoch-*.npz")]:
+            path.unlink(missing_ok=True)
 
 
 def read_state(run_dir):
@@ -296,28 +325,59 @@ class _ResumableHistory:
 def _checkpoint_callback(run_dir, state, history, epochs):
     """A Keras callback that saves the run after every completed epoch.
 
-    The checkpoint file is written first, then ``state.json`` (which names it)
-    replaces the old one: a crash at any moment leaves the last complete
-    epoch readable.
+    The variables are copied at the end of the epoch; the files are written
+    by a background thread while the next epoch trains. The checkpoint file
+    is written first, then ``state.json`` (which names it) replaces the old
+    one: a crash at any moment leaves the last complete epoch readable.
+    ``wait()`` blocks until the last write is done (and re-raises its error).
     """
     import keras
 
+    run = Path(run_dir)
+
+    def write(arrays, snapshot, previous):
+        run.mkdir(parents=True, exist_ok=True)
+        _write_atomically(run / snapshot["checkpoint"], lambda path: _save_npz(path, arrays))
+        _write_atomically(run / STATE_FILE, lambda path: path.write_text(json.dumps(snapshot, indent=1)))
+        if previous and previous != snapshot["checkpoint"] and (run / previous).exists():
+            (run / previous).unlink()
+
     class EpochCheckpoint(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self._writer = None
+            self._errors = []
+
         def on_epoch_end(self, epoch, logs=None):
-            run = Path(run_dir)
-            run.mkdir(parents=True, exist_ok=True)
-            checkpoint = CHECKPOINT_PATTERN.format(epoch=epoch + 1)
-            save_checkpoint(self.model, run / checkpoint)
+            arrays = checkpoint_arrays(self.model)
             previous = state.get("checkpoint")
             state.update(
-                checkpoint=checkpoint,
+                checkpoint=CHECKPOINT_PATTERN.format(epoch=epoch + 1),
                 epochs_done=epoch + 1,
                 completed=epoch + 1 >= epochs,
                 history=_jsonable(history.history),
             )
-            _write_atomically(run / STATE_FILE, lambda path: path.write_text(json.dumps(state, indent=1)))
-            if previous and previous != checkpoint and (run / previous).exists():
-                (run / previous).unlink()
+            self.wait()
+            self._writer = threading.Thread(
+                target=self._guarded, args=(write, arrays, dict(state), previous), name="kit-checkpoint"
+            )
+            self._writer.start()
+
+        def _guarded(self, function, *arguments):
+            try:
+                function(*arguments)
+            except Exception as error:  # handed to the training thread by wait()
+                self._errors.append(error)
+
+        def on_train_end(self, logs=None):
+            self.wait()
+
+        def wait(self):
+            if self._writer is not None:
+                self._writer.join()
+                self._writer = None
+            if self._errors:
+                raise self._errors.pop()
 
     return EpochCheckpoint()
 
@@ -407,16 +467,20 @@ def _resolve_model(model_or_builder, env):
     import keras
 
     if isinstance(model_or_builder, keras.Model):
-        return model_or_builder, False
+        return model_or_builder
     if callable(model_or_builder):
-        with env.scope():
-            model = model_or_builder()
+        try:
+            with env.scope():
+                model = model_or_builder()
+        except Exception as error:
+            _raise_if_out_of_memory(error, None)
+            raise
         if not isinstance(model, keras.Model):
             raise TypeError(
                 "The builder passed to kit.train should return a keras.Model, "
                 f"it returned {type(model).__name__}."
             )
-        return model, True
+        return model
     raise TypeError(
         "kit.train expects a keras.Model or a function that builds one (called "
         f"under the strategy's scope), got {type(model_or_builder).__name__}."
@@ -453,6 +517,7 @@ def train(
         Dicts are keyed by the names of the model's inputs and outputs. A
         dataset yields ``(inputs, targets)``; unbatched ones get batched.
     epochs, batch_size : int
+        ``epochs`` counts the whole run: a resumed run trains the epochs left.
         ``batch_size`` is the global batch, split over the replicas.
     validation : float, (x_val, y_val), tf.data.Dataset or None
         A float keeps that fraction of the samples (the last ones) for
@@ -493,29 +558,15 @@ def train(
     if progress not in train_progress.MODES:
         raise ValueError(f"progress should be one of {train_progress.MODES}, got {progress!r}.")
     env = env or devices.current_setup()
-    model, built_here = _resolve_model(model_or_builder, env)
+    model = _resolve_model(model_or_builder, env)
     train_checks.check_model(model)
 
     # 1. Data: checked and put in the model's structure before anything trains.
-    data = train_checks.prepare(model, x, y, validation, batch_size, loss=loss if not model.compiled else model.loss)
+    known_loss = model.loss if model.compiled else loss
+    data = train_checks.prepare(model, x, y, validation, batch_size, loss=known_loss)
 
     # 2. Compile when needed, under the strategy that owns the variables.
-    compile_note = None
-    if not model.compiled:
-        chosen_loss = loss if loss is not None else data.loss
-        chosen_metrics = metrics if metrics is not None else data.metrics
-        with model.distribute_strategy.scope():
-            model.compile(optimizer=optimizer or "adam", loss=chosen_loss, metrics=chosen_metrics)
-        compile_note = (
-            f"compiled with optimizer={optimizer or 'adam'!r}, loss={_describe_short(chosen_loss)}, "
-            f"metrics={_describe_short(chosen_metrics)}"
-        )
-    elif optimizer is not None or loss is not None or metrics is not None:
-        raise ValueError(
-            "The model is already compiled, so optimizer/loss/metrics given to kit.train "
-            "would be ignored. Leave them out, or pass an uncompiled model (or a builder)."
-        )
-    notes = [compile_note] if compile_note else []
+    notes = _compile_if_needed(model, data, optimizer, loss, metrics)
     if env.replicas > 1 and model.distribute_strategy is not env.strategy:
         notes.append(
             f"the model was built outside kit.setup()'s scope, so it trains on one device, "
@@ -523,48 +574,38 @@ def train(
         )
 
     # 3. The run directory and what it already holds.
-    run = None
-    state = None
+    run = state = key = None
     if checkpoint:
-        key = run_fingerprint(model, data.x, data.y, batch_size, model.loss, model.optimizer)
+        source = data.x if data.dataset is None else x
+        key = run_fingerprint(model, source, data.y, batch_size, model.loss, model.optimizer)
         run = Path(run_dir) if run_dir is not None else default_run_dir(model, key)
         if not env.is_chief:
             run = run / f"worker-{env.worker_index}"
-        if restart and run.exists():
-            shutil.rmtree(run)
-        state = read_state(run)
+        state = _open_run(run, key, restart)
     seed = state["seed"] if state else (env.seed if env.seed is not None else devices.fresh_seed())
     done = state["epochs_done"] if state else 0
     previous_history = state["history"] if state else {}
     if state:
         load_checkpoint(model, run / state["checkpoint"])
         if done >= epochs:
-            history = _ResumableHistory(range(done), previous_history)
-            history.set_model(model)
-            history.params = {"epochs": done, "steps": None, "verbose": 0}
-            history.interrupted = False
-            model.history = history
-            extra = f" (asked for {epochs}; it keeps the weights after epoch {done})" if done > epochs else ""
-            print(
-                f"Already trained: {run} holds all {done} epochs{extra}; loaded its weights and "
-                "history. Pass restart=True to train again from scratch."
-            )
-            return history
+            return _finished_run(model, run, done, epochs, previous_history)
         notes.append(f"resuming after epoch {done} from the checkpoint in {run}")
     state = state or {
         "version": STATE_VERSION,
         "seed": seed,
         "model": model.name,
         "batch_size": batch_size,
+        "fingerprint": key,
     }
     state["epochs"] = epochs
 
     # 4. Pipelines.
     if data.dataset is not None:
         train_data, steps = data.dataset, None
+        shown_steps = data.batches
     else:
         train_data = array_dataset(data.x, data.y, batch_size, seed=seed, shuffle=shuffle, first_epoch=done)
-        steps = -(-data.samples // batch_size)
+        steps = shown_steps = -(-data.samples // batch_size)
     validation_data = data.validation_dataset
     if validation_data is None and data.validation is not None:
         validation_data = validation_dataset(*data.validation, batch_size)
@@ -578,15 +619,17 @@ def train(
         model_name=model.name,
         epochs=epochs,
         initial_epoch=done,
-        steps=steps,
+        steps=shown_steps,
         samples=data.samples,
         run_dir=run,
         notes=notes,
+        previous=previous_history,
     )
     position = _position_callback()
     own = [position, history]
-    if run is not None:
-        own.append(_checkpoint_callback(run, state, history, epochs))
+    saver = _checkpoint_callback(run, state, history, epochs) if run is not None else None
+    if saver is not None:
+        own.append(saver)
     own.append(display)
     interrupted = False
     started = time.perf_counter()
@@ -608,13 +651,64 @@ def train(
         display.close()
         _raise_if_out_of_memory(error, batch_size)
         raise
+    finally:
+        if saver is not None:
+            saver.wait()  # the last completed epoch is on disk before we return
     elapsed = time.perf_counter() - started
 
     history.set_model(model)
     history.params = {"epochs": epochs, "steps": steps, "verbose": 0}
     history.interrupted = interrupted
     model.history = history
-    display.close(_final_line(model, history, done, epochs, elapsed, run, interrupted, position), always=interrupted)
+    final_line = _final_line(model, history, done, epochs, elapsed, run, interrupted, position)
+    display.close(final_line, always=interrupted)
+    return history
+
+
+def _compile_if_needed(model, data, optimizer, loss, metrics):
+    """Compile an uncompiled model (proposed loss unless given); returns notes to show."""
+    if model.compiled:
+        if optimizer is not None or loss is not None or metrics is not None:
+            raise ValueError(
+                "The model is already compiled, so optimizer/loss/metrics given to kit.train "
+                "would be ignored. Leave them out, or pass an uncompiled model (or a builder)."
+            )
+        return []
+    chosen_loss = loss if loss is not None else data.loss
+    chosen_metrics = metrics if metrics is not None else data.metrics
+    with model.distribute_strategy.scope():
+        model.compile(optimizer=optimizer or "adam", loss=chosen_loss, metrics=chosen_metrics)
+    return [
+        f"compiled with optimizer={optimizer or 'adam'!r}, loss={_describe_short(chosen_loss)}, "
+        f"metrics={_describe_short(chosen_metrics)}"
+    ]
+
+
+def _open_run(run, key, restart):
+    """The saved state of the run in ``run`` (None if fresh), refusing another call's run."""
+    if restart:
+        clear_run(run)
+    state = read_state(run)
+    if state and state.get("fingerprint") != key:
+        raise ValueError(
+            f"{run} holds a run of a different call (the model, the data, the batch size or "
+            "the loss changed). Pass restart=True to replace it, or choose another run_dir=."
+        )
+    return state
+
+
+def _finished_run(model, run, done, epochs, previous_history):
+    """The History of a run that already trained all its epochs (weights are loaded)."""
+    history = _ResumableHistory(range(done), previous_history)
+    history.set_model(model)
+    history.params = {"epochs": done, "steps": None, "verbose": 0}
+    history.interrupted = False
+    model.history = history
+    extra = f" (asked for {epochs}; it keeps the weights after epoch {done})" if done > epochs else ""
+    print(
+        f"Already trained: {run} holds all {done} epochs{extra}; loaded its weights and "
+        "history. Pass restart=True to train again from scratch."
+    )
     return history
 
 
@@ -648,28 +742,23 @@ def _final_line(model, history, done, epochs, elapsed, run, interrupted, positio
 
 
 def _raise_if_out_of_memory(error, batch_size):
+    """Turn an out-of-memory error into a short :class:`OutOfMemoryError`.
+
+    ``batch_size`` None means the model was being built, not trained.
+    """
     tf = _tf()
     if isinstance(error, (tf.errors.ResourceExhaustedError, MemoryError)):
-        smaller = max(1, batch_size // 2)
         device = re.search(r"device:([A-Z]+:\d+)", str(error))
         where = f" on {device.group(1)}" if device else ""
+        if batch_size is None:
+            raise OutOfMemoryError(
+                f"Out of memory{where} while building the model: it has more weights than the "
+                "device can hold. Make it smaller (fewer units or filters, smaller inputs), or "
+                "restart the kernel to free memory held by earlier models."
+            ) from None
+        smaller = max(1, batch_size // 2)
         raise OutOfMemoryError(
             f"Out of memory{where} while training with batch_size={batch_size}. Try "
             f"kit.train(..., batch_size={smaller}) (or smaller), a smaller model, or restart the "
             "kernel to free memory held by earlier models."
         ) from None
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as :func:`train`.
-
-    Importing ``kit.train`` makes the package attribute ``kit.train`` this
-    module instead of the function of the same name, so calling the module
-    trains too: ``kit.train(model, x, y)`` works either way.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return train(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

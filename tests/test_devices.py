@@ -187,7 +187,8 @@ def _run(arguments, cwd, timeout=120):
 
 
 def test_mirrored_strategy_over_two_logical_cpus(tmp_path):
-    _run([SCRIPTS / "distributed.py", tmp_path / "run", tmp_path / "result.npz", "--logical-cpus", "2"], tmp_path)
+    _run([SCRIPTS / "distributed.py", tmp_path / "run", tmp_path / "result.npz", "--logical-cpus", "2",
+          "--prebuilt-too"], tmp_path)
     result = np.load(tmp_path / "result.npz")
     assert str(result["strategy"]) == "MirroredStrategy"
     assert int(result["replicas"]) == 2 and int(result["model_replicas"]) == 2
@@ -197,11 +198,10 @@ def test_mirrored_strategy_over_two_logical_cpus(tmp_path):
     assert all(np.isfinite(result[name]).all() for name in result.files if name.startswith("weight"))
 
 
-def test_prebuilt_model_outside_the_scope_is_reported(tmp_path):
-    _run([SCRIPTS / "distributed.py", tmp_path / "run", tmp_path / "result.npz", "--logical-cpus", "2", "--prebuilt"], tmp_path)
-    result = np.load(tmp_path / "result.npz")
-    assert int(result["replicas"]) == 2 and int(result["model_replicas"]) == 1
-    assert "built outside kit.setup()'s scope" in str(result["printed"])
+    assert "built outside" not in str(result["printed"])
+    prebuilt = np.load(tmp_path / "result.prebuilt.npz")  # a model built outside the scope
+    assert int(prebuilt["replicas"]) == 2 and int(prebuilt["model_replicas"]) == 1
+    assert "built outside kit.setup()'s scope" in str(prebuilt["printed"])
 
 
 def _free_ports(count):
@@ -248,3 +248,32 @@ def test_multi_worker_mirrored_strategy_with_two_worker_processes(tmp_path):
     assert first["loss"][-1] < first["loss"][0]
     assert (tmp_path / "run" / "state.json").exists()
     assert (tmp_path / "run" / "worker-1" / "state.json").exists()
+
+
+@pytest.mark.parametrize("policy, compute", [("mixed_float16", "float16"), ("mixed_bfloat16", "bfloat16")])
+def test_mixed_precision_chosen_explicitly_trains_and_resumes(tmp_path, policy, compute):
+    import keras
+
+    from kit.training import train
+
+    try:
+        env = devices.setup(seed=0, precision=policy, verbose=False)
+        assert keras.mixed_precision.global_policy().name == policy
+        assert "slow on a CPU" in env.report
+
+        def build():
+            inputs = keras.Input((4,))
+            hidden = keras.layers.Dense(8, activation="relu")(inputs)
+            outputs = keras.layers.Dense(2, activation="softmax", dtype="float32")(hidden)
+            return keras.Model(inputs, outputs, name="mixed")
+
+        x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+        y = (x[:, 0] > 0).astype("int64")
+        first = train(build, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
+        assert first.model.layers[1].compute_dtype == compute
+        assert first.model.layers[1].kernel.dtype == "float32"
+        resumed = train(build, x, y, epochs=2, run_dir=tmp_path / "run", progress=None)
+        assert resumed.epoch == [0, 1] and np.isfinite(resumed.history["loss"]).all()
+    finally:
+        devices.setup(verbose=False)
+    assert keras.mixed_precision.global_policy().name == "float32"

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import kit.train
-from kit.train import train
+import kit.training
+from kit.training import train
 
 SCRIPTS = Path(__file__).parent / "train_scripts"
 
@@ -126,7 +126,7 @@ def test_epoch_order_depends_only_on_seed_and_epoch():
     y = np.arange(20)
 
     def batches(first_epoch, count):
-        dataset = kit.train.array_dataset(x, y, 8, seed=5, first_epoch=first_epoch)
+        dataset = kit.training.array_dataset(x, y, 8, seed=5, first_epoch=first_epoch)
         return [batch[1].numpy().tolist() for batch in dataset.take(count)]
 
     from_start = batches(0, 9)  # 3 batches per epoch (8, 8, 4)
@@ -140,11 +140,11 @@ def test_fingerprint_ignores_generated_names_but_not_data_or_batch():
     x, y = data()
     first, second = build_classifier(name="same"), build_classifier(name="same")
     assert first.layers[1].name != second.layers[1].name
-    key = kit.train.run_fingerprint(first, x, y, 32, "mse", None)
-    assert key == kit.train.run_fingerprint(second, x, y, 32, "mse", None)
-    assert key != kit.train.run_fingerprint(first, x, y, 64, "mse", None)
-    assert key != kit.train.run_fingerprint(first, x * 2, y, 32, "mse", None)
-    assert key != kit.train.run_fingerprint(build_classifier(classes=4, name="same"), x, y, 32, "mse", None)
+    key = kit.training.run_fingerprint(first, x, y, 32, "mse", None)
+    assert key == kit.training.run_fingerprint(second, x, y, 32, "mse", None)
+    assert key != kit.training.run_fingerprint(first, x, y, 64, "mse", None)
+    assert key != kit.training.run_fingerprint(first, x * 2, y, 32, "mse", None)
+    assert key != kit.training.run_fingerprint(build_classifier(classes=4, name="same"), x, y, 32, "mse", None)
 
 
 def test_default_run_dir_is_under_runs_in_the_current_directory(tmp_path, monkeypatch):
@@ -198,7 +198,7 @@ def test_checkpoint_holds_weights_optimizer_and_random_states(tmp_path):
     history = train(build, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
     model = history.model
     saved = np.load(tmp_path / "run" / "epoch-0001.npz")
-    groups = kit.train.checkpoint_variables(model)
+    groups = kit.training.checkpoint_variables(model)
     assert len(groups["random"]) == 1 and groups["optimizer"]
     for group, variables in groups.items():
         for index, variable in enumerate(variables):
@@ -206,7 +206,18 @@ def test_checkpoint_holds_weights_optimizer_and_random_states(tmp_path):
     other = keras().Model(model.inputs, layers.Dense(5)(model.inputs[0]))
     other.compile("adam", "mse")
     with pytest.raises(ValueError, match=r"does not fit this model .* Pass restart=True"):
-        kit.train.load_checkpoint(other, tmp_path / "run" / "epoch-0001.npz")
+        kit.training.load_checkpoint(other, tmp_path / "run" / "epoch-0001.npz")
+
+
+def test_run_dir_of_another_call_is_refused_and_restart_keeps_other_files(tmp_path):
+    x, y = data()
+    run = tmp_path / "run"
+    train(build_classifier, x, y, epochs=1, run_dir=run, progress=None)
+    (run / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match=r"holds a run of a different call .* restart=True"):
+        train(build_classifier, x, y, epochs=1, batch_size=8, run_dir=run, progress=None)
+    history = train(build_classifier, x, y, epochs=1, batch_size=8, run_dir=run, restart=True, progress=None)
+    assert history.epoch == [0] and (run / "notes.txt").read_text() == "mine"
 
 
 def test_checkpoint_off_writes_nothing(tmp_path, monkeypatch):
@@ -216,10 +227,11 @@ def test_checkpoint_off_writes_nothing(tmp_path, monkeypatch):
     assert not (tmp_path / "runs").exists()
 
 
-def test_kit_train_is_callable_also_as_the_imported_module(tmp_path):
+def test_kit_train_stays_the_function_after_its_module_is_imported(tmp_path):
     import kit
+    import kit.training  # noqa: F401
 
-    assert callable(kit.train)
+    assert callable(kit.train) and kit.train.__module__ == "kit.training"
     x, y = data(64)
     history = kit.train(build_classifier, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
     assert history.epoch == [0]
@@ -349,3 +361,64 @@ def test_out_of_memory_gets_a_short_message(tmp_path):
     assert "OutOfMemoryError: Out of memory on CPU:0 while training with batch_size=64" in printed
     assert "batch_size=32" in printed
     assert "context suppressed: True" in printed
+
+
+STOP_BUTTON_SETUP = """
+import time, numpy as np, keras
+from pathlib import Path
+from kit.training import train
+x = np.random.default_rng(0).normal(size=(2000, 6)).astype('float32')
+y = (x[:, 0] > 0).astype(int)
+inputs = keras.Input((6,))
+model = keras.Model(inputs, keras.layers.Dense(2, activation='softmax')(inputs), name='stoppable')
+
+class SlowFromEpochTwo(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+    def on_train_batch_end(self, batch, logs=None):
+        if self.epoch == 1:
+            if batch == 2:
+                Path('marker').write_text('in epoch 2')
+            time.sleep(0.05)
+"""
+
+
+@pytest.mark.slow
+def test_stop_button_of_a_real_kernel(tmp_path):
+    from jupyter_client.manager import start_new_kernel
+
+    environment = dict(_environment(), PYTHONUNBUFFERED="1")
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(tmp_path), env=environment)
+    outputs = []
+
+    def collect(message):
+        if message["msg_type"] == "stream":
+            outputs.append(message["content"]["text"])
+
+    def press_stop():
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "marker").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        manager.interrupt_kernel()
+
+    try:
+        reply = client.execute_interactive(STOP_BUTTON_SETUP, timeout=120)
+        assert reply["content"]["status"] == "ok"
+        stopper = threading.Thread(target=press_stop)
+        stopper.start()
+        reply = client.execute_interactive(
+            "history = train(model, x, y, epochs=6, batch_size=16, callbacks=[SlowFromEpochTwo()])",
+            output_hook=collect, timeout=180,
+        )
+        stopper.join(timeout=130)
+        assert reply["content"]["status"] == "ok"  # no KeyboardInterrupt traceback
+        printed = "".join(outputs)
+        assert "Stopped during epoch 2 after batch" in printed
+        assert "history keeps epochs 1-1" in printed
+        outputs.clear()
+        client.execute_interactive("print(history.interrupted, history.epoch, len(history.history['loss']))",
+                                   output_hook=collect, timeout=60)
+        assert "".join(outputs).strip() == "True [0] 1"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

@@ -277,6 +277,14 @@ def test_dataset_with_wrong_names_or_shapes(headline):
         prepare(headline, dataset, None, None, 8)
 
 
+def test_endless_dataset(classifier):
+    import tensorflow as tf
+
+    endless = tf.data.Dataset.from_tensor_slices((features(), labels())).repeat()
+    with pytest.raises(ValueError, match=r"endless dataset .* leave out .repeat\(\)"):
+        prepare(classifier, endless, None, None, 8)
+
+
 def test_dataset_without_targets(classifier):
     import tensorflow as tf
 
@@ -288,7 +296,7 @@ def test_dataset_without_targets(classifier):
 
 
 def test_kit_train_stops_before_training_and_writes_nothing(classifier, tmp_path, monkeypatch):
-    from kit.train import train
+    from kit.training import train
 
     monkeypatch.chdir(tmp_path)
     model = keras().models.clone_model(classifier)

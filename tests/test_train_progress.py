@@ -74,7 +74,10 @@ def test_widget_progress_state_after_training(capsys, monkeypatch):
     assert progress.epoch_bar.value == progress.epoch_bar.max == 3
     assert progress.epoch_label.value == "3/3"
     assert progress.batch_bar.value == progress.batch_bar.max == 5
-    assert progress.numbers.value == "Trained 'mlp'."
+    assert progress.batch_label.value == "5/5"
+    assert "loss" in progress.numbers.value and "samples/s" in progress.numbers.value
+    progress.close("Stopped during epoch 3.", always=True)
+    assert progress.numbers.value == "Stopped during epoch 3."
     assert progress.curves.value[:8] == b"\x89PNG\r\n\x1a\n"
     assert progress.history["loss"] and len(progress.history["val_loss"]) == 3
     assert "runs/mlp-1234" in progress.title.value
@@ -114,7 +117,7 @@ def test_curves_figure_without_metrics_has_one_panel():
 
 
 NOTEBOOK_CELLS = [
-    "import numpy as np, keras\nfrom kit.devices import setup\nfrom kit.train import train\nenv = setup(seed=0, verbose=False)",
+    "import numpy as np, keras\nfrom kit.devices import setup\nfrom kit.training import train\nenv = setup(seed=0, verbose=False)",
     "inputs = keras.Input((4,), name='features')\n"
     "outputs = keras.layers.Dense(3, activation='softmax')(keras.layers.Dense(8, activation='relu')(inputs))\n"
     "model = keras.Model(inputs, outputs, name='mlp')\n"

@@ -1,11 +1,13 @@
 """Train with kit.train under the strategy kit.setup picks; used by tests as a subprocess.
 
-Usage: python distributed.py RUN_DIR RESULT.npz [--logical-cpus N] [--prebuilt]
+Usage: python distributed.py RUN_DIR RESULT.npz [--logical-cpus N] [--prebuilt-too]
 
 --logical-cpus splits the CPU into N logical devices before TensorFlow starts
 (kit.setup then picks MirroredStrategy). With TF_CONFIG set, kit.setup picks
 MultiWorkerMirroredStrategy. The script saves the final weights, the loss
 history, the number of replicas and the strategy's class name to RESULT.npz.
+--prebuilt-too then also trains a model built outside the strategy's scope and
+saves the same for it to RESULT.prebuilt.npz.
 """
 
 import argparse
@@ -29,7 +31,7 @@ def main():
     parser.add_argument("run_dir")
     parser.add_argument("result")
     parser.add_argument("--logical-cpus", type=int, default=0)
-    parser.add_argument("--prebuilt", action="store_true")
+    parser.add_argument("--prebuilt-too", action="store_true")
     arguments = parser.parse_args()
 
     import tensorflow as tf
@@ -41,22 +43,29 @@ def main():
         )
 
     import kit.devices
-    import kit.train
 
     env = kit.devices.setup(seed=0)
     generator = np.random.default_rng(1)
     x = generator.normal(size=(512, 6)).astype("float32")
     y = (x[:, 0] > 0).astype("int64") + (x[:, 1] > 0.5)
 
-    model = build_model() if arguments.prebuilt else build_model
+    train_and_save(env, build_model, x, y, arguments.run_dir, arguments.result)
+    if arguments.prebuilt_too:
+        result = arguments.result.replace(".npz", ".prebuilt.npz")
+        train_and_save(env, build_model(), x, y, arguments.run_dir + "-prebuilt", result)
+
+
+def train_and_save(env, model, x, y, run_dir, result):
+    import kit.training
+
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        history = kit.train.train(model, x, y, epochs=3, batch_size=64, run_dir=arguments.run_dir, progress="text")
+        history = kit.training.train(model, x, y, epochs=3, batch_size=64, run_dir=run_dir, progress="text")
     print(printed.getvalue())
     model = history.model
     variable = model.trainable_variables[0].value
     np.savez(
-        arguments.result,
+        result,
         loss=np.array(history.history["loss"]),
         replicas=np.array(env.replicas),
         model_replicas=np.array(model.distribute_strategy.num_replicas_in_sync),

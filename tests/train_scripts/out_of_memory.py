@@ -17,17 +17,17 @@ def main():
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
     import keras
 
-    import kit.train
+    import kit.training
 
     inputs = keras.Input((4,), name="features")
     hidden = keras.layers.Dense(8)(inputs)
-    huge = keras.layers.Lambda(lambda tensor: keras.ops.tile(tensor, (1, 2**28)))(hidden)
+    huge = keras.layers.Lambda(lambda tensor: keras.ops.tile(tensor, (1, 2**27)))(hidden)
     outputs = keras.layers.Dense(1)(keras.layers.Lambda(lambda tensor: tensor[:, :8])(huge))
     model = keras.Model(inputs, outputs, name="too_big")
     x = np.zeros((64, 4), "float32")
     y = np.zeros((64, 1), "float32")
     try:
-        kit.train.train(model, x, y, epochs=1, batch_size=64, run_dir=sys.argv[1], progress=None)
+        kit.training.train(model, x, y, epochs=1, batch_size=64, run_dir=sys.argv[1], progress=None)
     except Exception as error:  # the test reads what kit.train raised
         print(f"{type(error).__name__}: {error}")
         print(f"context suppressed: {error.__suppress_context__}")

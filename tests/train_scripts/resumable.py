@@ -36,7 +36,7 @@ def main():
     import keras
 
     import kit.devices
-    import kit.train
+    import kit.training
 
     kit.devices.setup(seed=0, deterministic=True)
     generator = np.random.default_rng(1)
@@ -60,7 +60,7 @@ def main():
 
         callbacks.append(Hang())
 
-    history = kit.train.train(
+    history = kit.training.train(
         build_model, x, y, epochs=arguments.epochs, batch_size=32, validation=0.25,
         run_dir=arguments.run_dir, callbacks=callbacks, progress="text",
     )
