@@ -1,31 +1,12 @@
 """Wrong answers to the topology exercises (Inception module, residual block, VQA)
 fail with the intended message."""
 
-import pytest
-
-from kit.exercises import check
 from kit.quiet import import_keras_quietly
+
+from exercise_support import failing, private_progress  # noqa: F401
 
 keras = import_keras_quietly()
 layers = keras.layers
-
-
-@pytest.fixture(autouse=True)
-def private_progress(tmp_path, monkeypatch):
-    monkeypatch.setenv("KIT_HOME", str(tmp_path))
-
-
-def failing(name, builder, requirement, fragment):
-    """Check ``builder``; assert it fails on ``requirement`` with ``fragment`` in the message."""
-    result = check(name, builder, save=False)
-    assert not result, str(result)
-    if requirement is None:
-        assert result.problem is not None and fragment in result.problem, str(result)
-        return result
-    matches = [i for i in result.items if requirement in i.text]
-    assert matches, f"no requirement containing {requirement!r}:\n{result}"
-    assert any(not i.passed and fragment in i.message for i in matches), str(result)
-    return result
 
 
 # inception_module

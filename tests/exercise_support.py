@@ -1,0 +1,24 @@
+"""Shared by the tests of the exercise catalogue: check a wrong answer and its message."""
+
+import pytest
+
+from kit.exercises import check
+
+
+@pytest.fixture(autouse=True)
+def private_progress(tmp_path, monkeypatch):
+    """Each test records exercise progress in its own folder, never the learner's."""
+    monkeypatch.setenv("KIT_HOME", str(tmp_path))
+
+
+def failing(name, builder, requirement, fragment):
+    """Check ``builder``; assert it fails on ``requirement`` with ``fragment`` in the message."""
+    result = check(name, builder, save=False)
+    assert not result, str(result)
+    if requirement is None:
+        assert result.problem is not None and fragment in result.problem, str(result)
+        return result
+    matches = [i for i in result.items if requirement in i.text]
+    assert matches, f"no requirement containing {requirement!r}:\n{result}"
+    assert any(not i.passed and fragment in i.message for i in matches), str(result)
+    return result
