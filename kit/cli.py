@@ -475,7 +475,21 @@ def _check_tensorflow():
 
 
 def _live_graph_error():
-    """None when the live graph draws a small model without a browser, else what failed."""
+    """None when the live graph draws a small model (without a browser), else what failed."""
+    try:
+        from kit.live_widget import LiveGraph
+        from kit.quiet import import_keras_quietly
+
+        keras = import_keras_quietly()
+        with LiveGraph(ipython=False) as graph:
+            pixels = keras.Input((4,), name="doctor_pixels")
+            keras.layers.Dense(2, name="doctor_dense")(pixels)
+    except Exception as error:  # reported, with the fix, rather than a traceback
+        return f"{type(error).__name__}: {error}"
+    if graph.state.errors:
+        return graph.state.errors[-1].splitlines()[0]
+    if not graph.last_png.startswith(b"\x89PNG") or graph.image.value != graph.last_png:
+        return "it produced no picture"
     return None
 
 

@@ -65,16 +65,20 @@ class Server:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def lab_url(self, path: str) -> str:
-        """Address of a file of the root folder in JupyterLab, token included."""
-        return f"{self.url}/lab/tree/{path}?token={self.token}"
+    def lab_url(self, path: str, workspace: str | None = None) -> str:
+        """Address of a file of the root folder in JupyterLab, token included.
+
+        A new ``workspace`` name gives a JupyterLab with only that file open
+        (the default workspace also reopens what earlier pages left open).
+        """
+        where = f"workspaces/{workspace}/tree" if workspace else "tree"
+        return f"{self.url}/lab/{where}/{path}?token={self.token}"
 
 
 def jupyterlab_command(root: Path, port: int) -> list:
     """``jupyter lab`` bound to 127.0.0.1:port, serving ``root``, with no browser of its own."""
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
-               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}"]
     if running_as_root():
         command.append("--allow-root")  # CI runs as root; JupyterLab refuses it otherwise
     return command
@@ -95,6 +99,7 @@ def serve(command, port: int, *, cwd=None, environment=None, timeout: float = 12
         env.update(JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
                    JUPYTER_CONFIG_DIR=str(scratch / "config"), TF_CPP_MIN_LOG_LEVEL="3")
         env.setdefault("KIT_HOME", str(scratch / "kit-home"))
+        _quiet_lab_settings(scratch / "config")
         log_path = scratch / "server.log"
         with open(log_path, "wb") as log:
             process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -113,6 +118,14 @@ def jupyterlab(root: Path, timeout: float = 120):
     port = free_port()
     with serve(jupyterlab_command(root, port), port, cwd=root, timeout=timeout) as server:
         yield server
+
+
+def _quiet_lab_settings(config_dir: Path):
+    """JupyterLab settings for tests: no news or update pop-up over the notebook."""
+    settings = config_dir / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"checkForUpdates": False, "fetchNews": "false"}))
 
 
 def _wait_until_ready(server: Server, timeout: float):

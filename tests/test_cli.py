@@ -159,6 +159,7 @@ def test_doctor_reports_this_machine():
     assert metadata.version("tensorflow") in lines["TensorFlow"]
     assert metadata.version("keras") in lines["Keras"]
     assert metadata.version("ipywidgets") in lines["widgets"]
+    assert "the live graph draws" in lines["widgets"]
     assert "CPU" in lines["devices"] and "GiB" in lines["memory"]
     graphviz_mark = "✓" if shutil.which("dot") else "!"
     assert lines["Graphviz"].split()[0] == graphviz_mark
