@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import free_port, serve
-from kit import cli
-from kit.devices import DeviceInfo
+from kit import cli, doctor
 
 ROOT = Path(__file__).resolve().parents[1]
 KIT = Path(sys.executable).parent / "kit"  # the console script pyproject declares
@@ -146,9 +145,10 @@ def test_release_with_explicit_folders_and_no_notebooks(tmp_path):
 
 # --- kit doctor -----------------------------------------------------------------
 
+
 def doctor_lines(shown):
     return {line.split()[1]: line for line in shown.stdout.splitlines() if line.startswith("  ") and
-            line.split()[0] in cli.MARKS.values()}
+            line.split()[0] in doctor.MARKS.values()}
 
 
 def test_doctor_reports_this_machine():
@@ -176,60 +176,3 @@ def test_doctor_without_graphviz_says_how_to_install_it():
     assert graphviz.startswith("  ! Graphviz") and "dot program" in graphviz
     after = shown.stdout.split(graphviz, 1)[1].splitlines()[1]
     assert after.strip().startswith("fix:") and "apt-get install graphviz" in after
-
-
-def test_check_version_outside_the_range_gives_the_pip_command():
-    finding = cli.check_version("Keras", "3.9.0", ">=3.15,<3.16", cli._pip("keras>=3.15,<3.16"))
-    assert finding.status == cli.PROBLEM
-    assert "3.9.0, but kit needs >=3.15,<3.16" in finding.detail
-    assert finding.fix.endswith("-m pip install 'keras>=3.15,<3.16'")
-    assert cli.check_version("Keras", "3.15.1", ">=3.15,<3.16", "").status == cli.OK
-    assert cli.check_version("Keras", None, ">=3.15,<3.16", "x").status == cli.PROBLEM
-
-
-def test_wanted_range_reads_the_installed_kit_metadata():
-    assert cli.wanted_range("tensorflow") == ">=2.21,<2.22"
-    assert cli.wanted_range("no-such-package") == ""
-
-
-def test_memory_thresholds():
-    assert cli.check_memory(int(1.2 * 2**30)).status == cli.PROBLEM
-    assert "Shut Down All Kernels" in cli.check_memory(int(1.2 * 2**30)).fix
-    assert cli.check_memory(2 * 2**30).status == cli.NOTE
-    assert cli.check_memory(8 * 2**30).status == cli.OK
-    available, where = cli.available_memory()
-    import psutil
-
-    assert 0 < available <= psutil.virtual_memory().total and where
-
-
-def test_gpu_driver_without_tensorflow_gpu_on_fake_devices():
-    cpu_only = [DeviceInfo("CPU:0", "CPU", "8 threads")]
-    missing = cli.check_devices(cpu_only, driver_present=True)
-    assert missing.status == cli.PROBLEM and "tensorflow[and-cuda]>=2.21,<2.22" in missing.fix
-    assert cli.check_devices(cpu_only, driver_present=False).status == cli.OK
-    gpus = [DeviceInfo("GPU:0", "GPU", "NVIDIA T4", compute_capability=(7, 5)), *cpu_only]
-    found = cli.check_devices(gpus, driver_present=True, choices="default strategy (one GPU)")
-    assert found.status == cli.OK and "GPU:0 NVIDIA T4" in found.detail
-
-
-def test_widget_checks():
-    assert cli.widget_manager_version() == json.loads(
-        (Path(sys.prefix) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager/package.json")
-        .read_text())["version"]
-    assert cli.check_widgets("8.1.7", "4.4.0", "5.0.13").status == cli.OK
-    missing = cli.check_widgets("8.1.7", "4.4.0", None)
-    assert missing.status == cli.PROBLEM and "restart JupyterLab" in missing.fix
-    assert cli.check_widgets("7.8.1", "4.4.0", "5.0.13").status == cli.PROBLEM
-    assert cli.check_widgets(None, "4.4.0", "5.0.13").status == cli.PROBLEM
-    assert cli.check_widgets("8.1.7", "4.4.0", "5.0.13", live_error="no image").status == cli.PROBLEM
-
-
-def test_report_headline_counts_problems():
-    findings = [cli.Finding("memory", cli.PROBLEM, "0.5 GiB", "close kernels"),
-                cli.Finding("Graphviz", cli.NOTE, "missing", "apt-get install graphviz"),
-                cli.Finding("Python", cli.OK, "3.11.7")]
-    report = cli.format_findings(findings)
-    assert report.splitlines()[0] == "kit doctor: 1 problem found, each with its fix"
-    assert "  ✗ memory" in report and "      fix: close kernels" in report
-    assert cli.format_findings(findings[1:]).startswith("kit doctor: no problem; see the notes")
