@@ -103,6 +103,9 @@ def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figu
     inches = Affine2D().scale(1, -1).translate(0, height) + figure.dpi_scale_trans
     main_right = width - overview_w
     main_clip = TransformedBbox(Bbox([[0, TITLE_HEIGHT - 0.05], [main_right, height]]), inches)
+    in_rows = [x for x, r in placed.values() if first <= r <= last]
+    if in_rows and (max(in_rows) - min(in_rows)) * step_x + BOX_WIDTH + 2 * MARGIN <= main_right:
+        low, high = min(in_rows), max(in_rows)  # the whole width of these rows fits: show it all
     left = (main_right - ((high - low) * step_x + BOX_WIDTH)) / 2 + BOX_WIDTH / 2
 
     def at(x, row):
