@@ -371,3 +371,25 @@ def test_live_returns_a_started_graph():
     assert not graph.active
     with pytest.raises(ValueError, match="rows expects a positive integer"):
         kit.live(rows=0)
+
+
+def test_two_graphs_side_by_side_are_both_drawn_whole():
+    graph = kit.graph_of(mlp("left"))
+    layout = IncrementalLayout()
+    for node in graph:
+        layout.place(node, list(graph.predecessors(node)))
+    second = chain("right", 2)
+    other = kit.graph_of(second)
+    for node in other:
+        layout.place(node, list(other.predecessors(node)))
+    both = graph.copy()
+    both.add_nodes_from(other.nodes(data=True))
+    both.add_edges_from(other.edges(data=True))
+    figure = draw_frame(both, layout.positions, focus=list(other)[-1])
+    figure.canvas.draw()
+    width = figure.bbox.width
+    for collection in figure.findobj(lambda artist: hasattr(artist, "get_paths") and artist.get_paths()):
+        transform = collection.get_transform()
+        for path in collection.get_paths():
+            xs = transform.transform(path.vertices)[:, 0]
+            assert xs.min() >= -0.5 and xs.max() <= width + 0.5
