@@ -236,7 +236,7 @@ def _title(graph):
     # An expanded graph has no box for the nested model: its layers carry its parameters.
     params = sum(d.get("params", 0) for _, d in graph.nodes(data=True))
     name = graph.graph.get("name") or "graph"
-    return f"{name}: {layers} layers, {params:,} parameters"
+    return f"{name}: {layers} layer{'' if layers == 1 else 's'}, {params:,} parameters"
 
 
 def _draw_boxes(axes, graph, centres, box_w, box_h, wanted):
