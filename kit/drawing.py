@@ -239,28 +239,41 @@ def _title(graph):
     return f"{name}: {layers} layer{'' if layers == 1 else 's'}, {params:,} parameters"
 
 
-def _draw_boxes(axes, graph, centres, box_w, box_h, wanted):
+def box_collection(boxes):
+    """One ``PatchCollection`` for many layer boxes, styled by kind.
+
+    Parameters
+    ----------
+    boxes : iterable of (data, (x, y), width, height, highlighted)
+        ``data`` is a node's attributes from :func:`kit.graph_of`; the centre and
+        size are in the caller's coordinates. Also used by the live graph frames.
+    """
     patches, faces, edges, widths, styles = [], [], [], [], []
-    for node, (x, y) in centres.items():
-        data = graph.nodes[node]
+    for data, (x, y), box_w, h, highlighted in boxes:
         face, edge = STYLE.get(data.get("kind"), STYLE["layer"])
         width = 2.0 if data.get("kind") == "model" else 1.0
         if data.get("shared"):
             face = SHARED_FACE
         if data.get("is_output"):
             edge, width = OUTPUT_EDGE, 2.0
-        if node in wanted:
+        if highlighted:
             edge, width = HIGHLIGHT_EDGE, 3.0
         rounding = 0.12 if data.get("kind") == "input" else 0.03
-        h = box_h[node]
         patches.append(FancyBboxPatch((x - box_w / 2, y - h / 2), box_w, h,
                                       boxstyle=f"round,pad=0,rounding_size={rounding}"))
         faces.append(face)
         edges.append(edge)
         widths.append(width)
         styles.append("--" if data.get("kind") == "op" else "-")
-    axes.add_collection(PatchCollection(patches, facecolors=faces, edgecolors=edges,
-                                        linewidths=widths, linestyles=styles, zorder=2))
+    return PatchCollection(patches, facecolors=faces, edgecolors=edges,
+                           linewidths=widths, linestyles=styles, zorder=2)
+
+
+def _draw_boxes(axes, graph, centres, box_w, box_h, wanted):
+    axes.add_collection(box_collection(
+        (graph.nodes[node], centre, box_w, box_h[node], node in wanted)
+        for node, centre in centres.items()
+    ))
 
 
 def _draw_edges(axes, graph, layout, centres, box_w, box_h, at):

@@ -15,14 +15,14 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from matplotlib.collections import LineCollection, PatchCollection, PolyCollection
-from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 
 from kit.drawing import (
-    EDGE_COLOR, FONT_SIZE, GAP_X, GAP_Y, HIGHLIGHT_EDGE, LINE_HEIGHT, SHARED_FACE, STYLE,
-    GraphFigure, _glyphs, _label,
+    EDGE_COLOR, FONT_SIZE, GAP_X, GAP_Y, HIGHLIGHT_EDGE, LINE_HEIGHT, STYLE,
+    GraphFigure, _glyphs, _label, box_collection,
 )
 from kit.glyphs import GlyphCache
 
@@ -257,28 +257,12 @@ def _fit(text, glyphs):
 
 
 def _window_boxes(graph, visible, at, placed, box_h, focus):
-    patches, faces, edges, widths, styles = [], [], [], [], []
-    for node in visible:
-        data = graph.nodes[node]
-        x, y = at(*placed[node])
-        face, edge = STYLE.get(data.get("kind"), STYLE["layer"])
-        width = 2.0 if data.get("kind") == "model" else 1.0
-        if data.get("shared"):
-            face = SHARED_FACE
-        if node == focus:
-            edge, width = HIGHLIGHT_EDGE, 3.0
-        h = box_h[node]
-        rounding = 0.12 if data.get("kind") == "input" else 0.03
-        patches.append(FancyBboxPatch((x - BOX_WIDTH / 2, y - h / 2), BOX_WIDTH, h,
-                                      boxstyle=f"round,pad=0,rounding_size={rounding}"))
-        faces.append(face)
-        edges.append(edge)
-        widths.append(width)
-        styles.append("--" if data.get("kind") == "op" else "-")
-    if not patches:
+    if not visible:
         return []
-    return [PatchCollection(patches, facecolors=faces, edgecolors=edges,
-                            linewidths=widths, linestyles=styles, zorder=2)]
+    return [box_collection(
+        (graph.nodes[node], at(*placed[node]), BOX_WIDTH, box_h[node], node == focus)
+        for node in visible
+    )]
 
 
 def _window_edges(graph, placed, rows, at, box_h, row_h, focus):
