@@ -75,10 +75,10 @@ def draw(obj, show_shapes=True, expand_nested=False, highlight=None, *,
     if expand_nested:
         graph = expanded(graph)
     wanted = _highlighted(graph, highlight)
-    labels = {node: _label(graph, node, show_shapes) for node in graph}
+    labels = {node: box_label(graph, node, show_shapes) for node in graph}
     layout = layered_layout(graph, max_rows=max_rows)
 
-    glyphs = _glyphs(FONT_SIZE)
+    glyphs = glyph_cache(FONT_SIZE)
     box_w = max([1.4] + [glyphs.width(line) + 0.2 for text in labels.values() for line in text.split("\n")])
     box_h = {n: labels[n].count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.14 for n in graph}
     row_h = max(box_h.values(), default=0.4) + GAP_Y
@@ -204,7 +204,8 @@ def _clip(text):
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
 
 
-def _label(graph, node, show_shapes):
+def box_label(graph, node, show_shapes):
+    """The text of a layer's box: name and class, then each call's shapes (also for live frames)."""
     data = graph.nodes[node]
     head = f"{data.get('name', node)}: {data.get('class_name', '?')}"
     if data.get("shared"):
@@ -325,11 +326,12 @@ def _draw_labels(axes, centres, labels):
         rows = labels[node].split("\n")
         top = y - (len(rows) - 1) * LINE_HEIGHT / 2
         lines += [(x, top + i * LINE_HEIGHT, row) for i, row in enumerate(rows)]
-    path = _glyphs(FONT_SIZE).path(lines)
+    path = glyph_cache(FONT_SIZE).path(lines)
     axes.add_artist(PathPatch(path, facecolor="#1b1f24", edgecolor="none", linewidth=0, zorder=5))
 
 
-def _glyphs(size):
+def glyph_cache(size):
+    """The shared :class:`GlyphCache` of one font size (also for live frames)."""
     if size not in _GLYPH_CACHES:
         _GLYPH_CACHES[size] = GlyphCache(size=size)
     return _GLYPH_CACHES[size]

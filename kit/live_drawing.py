@@ -22,7 +22,7 @@ from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 
 from kit.drawing import (
     EDGE_COLOR, FONT_SIZE, GAP_X, GAP_Y, HIGHLIGHT_EDGE, LINE_HEIGHT, STYLE,
-    GraphFigure, _glyphs, _label, box_collection,
+    GraphFigure, box_collection, box_label, glyph_cache,
 )
 from kit.glyphs import GlyphCache
 
@@ -116,8 +116,8 @@ def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figu
     reach = BOX_WIDTH / step_x / 2
     visible = [n for n, (x, r) in placed.items()
                if first <= r <= last and view_low - reach < x < view_high + reach]
-    glyphs = _glyphs(FONT_SIZE)
-    labels = {n: _fit(_label(graph, n, True), glyphs) for n in visible}
+    glyphs = glyph_cache(FONT_SIZE)
+    labels = {n: _fit(box_label(graph, n, True), glyphs) for n in visible}
     box_h = {n: labels[n].count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.14 for n in visible}
     artists = _window_edges(graph, placed, (first, last), at, box_h, row_h, focus)
     artists += _window_boxes(graph, visible, at, placed, box_h, focus)
