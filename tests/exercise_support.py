@@ -1,14 +1,6 @@
 """Shared by the tests of the exercise catalogue: check a wrong answer and its message."""
 
-import pytest
-
 from kit.exercises import check
-
-
-@pytest.fixture(autouse=True)
-def private_progress(tmp_path, monkeypatch):
-    """Each test records exercise progress in its own folder, never the learner's."""
-    monkeypatch.setenv("KIT_HOME", str(tmp_path))
 
 
 def failing(name, builder, requirement, fragment):

@@ -19,12 +19,6 @@ layers = keras.layers
 SOURCE_DIR = Path(__file__).resolve().parents[1] / "exercises" / "source"
 
 
-@pytest.fixture(autouse=True)
-def private_progress(tmp_path, monkeypatch):
-    monkeypatch.setenv("KIT_HOME", str(tmp_path))
-    return tmp_path / "progress.json"
-
-
 def mlp():
     pixels = keras.Input(shape=(784,), name="pixels")
     x = layers.Dense(64, activation="relu")(pixels)

@@ -18,11 +18,6 @@ layers = keras.layers
 SOURCE_DIR = Path(__file__).resolve().parents[1] / "exercises" / "source"
 
 
-@pytest.fixture(autouse=True)
-def private_progress(tmp_path, monkeypatch):
-    monkeypatch.setenv("KIT_HOME", str(tmp_path))
-
-
 def solution_namespace(name):
     """Run the solution cell of the exercise's instructor notebook; return its names."""
     [path] = [p for p in SOURCE_DIR.glob("*.ipynb") if p.stem.split("_", 1)[1] == name]

@@ -4,7 +4,7 @@ reusable encoder) fail with the intended message."""
 import kit
 from kit.quiet import import_keras_quietly
 
-from exercise_support import failing, private_progress  # noqa: F401
+from exercise_support import failing
 
 keras = import_keras_quietly()
 layers = keras.layers
