@@ -75,8 +75,8 @@ def main():
 
     import tensorflow as tf
 
-    from kit.devices import setup
-    from kit.training import train
+    from kit.training.devices import setup
+    from kit.training.trainer import train
 
     env = setup(seed=0, verbose=False)
     features, classes = 64, 10
@@ -124,8 +124,8 @@ def main():
 
 def compare_precisions(x, y, features, classes, arguments):
     """float32 against the mixed precision kit.setup picks, alternating whole runs."""
-    from kit.devices import setup
-    from kit.training import train
+    from kit.training.devices import setup
+    from kit.training.trainer import train
 
     mixed = setup(verbose=False).plan.precision
     if mixed == "float32":

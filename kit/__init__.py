@@ -12,13 +12,13 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "graph_of": "kit.graph",
     "draw": "kit.drawing",
-    "live": "kit.live_widget",
-    "setup": "kit.devices",
+    "live": "kit.live_graph",
+    "setup": "kit.training",
     "train": "kit.training",
     "check": "kit.exercises",
     "progress": "kit.exercises",
 }
-_SUBMODULES = {"nodes", "datasets", "exercises", "layout", "graph", "drawing"}
+_SUBMODULES = {"nodes", "datasets", "exercises", "graph", "drawing", "live_graph", "training"}
 
 __all__ = sorted(_EXPORTS) + sorted(_SUBMODULES)
 
@@ -34,9 +34,9 @@ def __getattr__(name):
 def load_ipython_extension(ipython):
     """``%load_ext kit``: load Keras quietly and turn the live layer graph on."""
     import_module("kit.quiet").import_keras_quietly()
-    import_module("kit.extension").load_ipython_extension(ipython)
+    import_module("kit.live_graph.extension").load_ipython_extension(ipython)
 
 
 def unload_ipython_extension(ipython):
     """``%unload_ext kit``: stop the live graph and remove the magics' hooks."""
-    import_module("kit.extension").unload_ipython_extension(ipython)
+    import_module("kit.live_graph.extension").unload_ipython_extension(ipython)

@@ -128,11 +128,11 @@ def gpu_driver_present() -> bool:
 def check_devices(devices, driver_present: bool, choices: str = "") -> Finding:
     """Describe what ``kit.setup`` found; a GPU that TensorFlow misses is a problem.
 
-    ``devices`` are :class:`kit.devices.DeviceInfo` records.
+    ``devices`` are :class:`kit.training.devices.DeviceInfo` records.
 
     Example
     -------
-    >>> from kit.devices import DeviceInfo
+    >>> from kit.training.devices import DeviceInfo
     >>> check_devices([DeviceInfo("CPU:0", "CPU", "8 threads")], driver_present=True).status
     'problem'
     """
@@ -328,7 +328,7 @@ def _check_tensorflow():
         from kit.quiet import import_keras_quietly
 
         import_keras_quietly()
-        from kit.devices import setup
+        from kit.training.devices import setup
 
         environment = setup(verbose=False)
     except Exception as error:  # reported, with the fix, rather than a traceback
@@ -345,7 +345,7 @@ def _check_tensorflow():
 def _live_graph_error():
     """None when the live graph draws a small model (without a browser), else what failed."""
     try:
-        from kit.live_widget import LiveGraph
+        from kit.live_graph.widget import LiveGraph
         from kit.quiet import import_keras_quietly
 
         keras = import_keras_quietly()

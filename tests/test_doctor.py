@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from kit import doctor
-from kit.devices import DeviceInfo
+from kit.training.devices import DeviceInfo
 
 
 def test_check_version_outside_the_range_gives_the_pip_command():

@@ -42,9 +42,9 @@ def main():
             cpu, [tf.config.LogicalDeviceConfiguration()] * arguments.logical_cpus
         )
 
-    import kit.devices
+    import kit.training.devices
 
-    env = kit.devices.setup(seed=0)
+    env = kit.training.devices.setup(seed=0)
     generator = np.random.default_rng(1)
     x = generator.normal(size=(512, 6)).astype("float32")
     y = (x[:, 0] > 0).astype("int64") + (x[:, 1] > 0.5)
@@ -56,11 +56,11 @@ def main():
 
 
 def train_and_save(env, model, x, y, run_dir, result):
-    import kit.training
+    import kit.training.trainer
 
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        history = kit.training.train(model, x, y, epochs=3, batch_size=64, run_dir=run_dir, progress="text")
+        history = kit.training.trainer.train(model, x, y, epochs=3, batch_size=64, run_dir=run_dir, progress="text")
     print(printed.getvalue())
     model = history.model
     variable = model.trainable_variables[0].value

@@ -17,7 +17,7 @@ def main():
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
     import keras
 
-    import kit.training
+    import kit.training.trainer
 
     inputs = keras.Input((4,), name="features")
     hidden = keras.layers.Dense(8)(inputs)
@@ -27,7 +27,7 @@ def main():
     x = np.zeros((64, 4), "float32")
     y = np.zeros((64, 1), "float32")
     try:
-        kit.training.train(model, x, y, epochs=1, batch_size=64, run_dir=sys.argv[1], progress=None)
+        kit.training.trainer.train(model, x, y, epochs=1, batch_size=64, run_dir=sys.argv[1], progress=None)
     except Exception as error:  # the test reads what kit.train raised
         print(f"{type(error).__name__}: {error}")
         print(f"context suppressed: {error.__suppress_context__}")

@@ -1,4 +1,4 @@
-"""Train a small model with kit.train; used by tests/test_train.py as a subprocess.
+"""Train a small model with kit.train; used by tests/test_training_trainer.py as a subprocess.
 
 Usage: python resumable.py RUN_DIR RESULT.npz [--hang-in-epoch N MARKER]
 
@@ -35,10 +35,10 @@ def main():
 
     import keras
 
-    import kit.devices
-    import kit.training
+    import kit.training.devices
+    import kit.training.trainer
 
-    kit.devices.setup(seed=0, deterministic=True)
+    kit.training.devices.setup(seed=0, deterministic=True)
     generator = np.random.default_rng(1)
     x = generator.normal(size=(640, 6)).astype("float32")
     y = (x[:, 0] > 0).astype("int64") + (x[:, 1] > 0.5)
@@ -60,7 +60,7 @@ def main():
 
         callbacks.append(Hang())
 
-    history = kit.training.train(
+    history = kit.training.trainer.train(
         build_model, x, y, epochs=arguments.epochs, batch_size=32, validation=0.25,
         run_dir=arguments.run_dir, callbacks=callbacks, progress="text",
     )

@@ -1,11 +1,11 @@
-"""Tests of kit.train_checks: every kind of bad input gets a short message that
+"""Tests of kit.training.checks: every kind of bad input gets a short message that
 names the input or target, what was expected, what was given and a fix."""
 
 import numpy as np
 import pytest
 
-from kit import train_checks
-from kit.train_checks import prepare
+from kit.training import checks as train_checks
+from kit.training.checks import prepare
 
 
 def keras():
@@ -296,7 +296,7 @@ def test_dataset_without_targets(classifier):
 
 
 def test_kit_train_stops_before_training_and_writes_nothing(classifier, tmp_path, monkeypatch):
-    from kit.training import train
+    from kit.training.trainer import train
 
     monkeypatch.chdir(tmp_path)
     model = keras().models.clone_model(classifier)

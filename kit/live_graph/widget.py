@@ -5,8 +5,8 @@ until ``.stop()``, across notebook cells. Recording is cheap; drawing is
 coalesced: a frame is drawn at most ``max_fps`` times a second (and never takes
 more than a ``budget`` share of the time) while a cell runs, and once at the end
 of the cell. Each frame draws a window that follows the newest layer plus an
-overview of the whole graph (:func:`kit.live_drawing.draw_frame`), from
-positions that never move (:class:`kit.layout.IncrementalLayout`).
+overview of the whole graph (:func:`kit.live_graph.frames.draw_frame`), from
+positions that never move (:class:`kit.drawing.layout.IncrementalLayout`).
 
 The widget (ipywidgets only, nothing to build): a status line, a history
 slider with a play button, a filter (one independent graph, or what one model's
@@ -14,7 +14,7 @@ outputs reach), the picture, and a layer chooser that opens the inspector.
 Exported notebooks keep a static picture of the graph: the widget's output also
 carries a PNG, refreshed at the end of every cell.
 
-Used by ``%load_ext kit`` (``kit/extension.py``) and ``notebooks/00_start_here.ipynb``.
+Used by ``%load_ext kit`` (``kit/live_graph/extension.py``) and ``notebooks/00_start_here.ipynb``.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ import traceback
 import uuid
 
 from kit import graph as kgraph
-from kit.inspector import inspect_layer
-from kit.live_drawing import WINDOW_ROWS, draw_frame, png_bytes
-from kit.live_state import LiveState, find_origin
+from kit.live_graph.inspector import inspect_layer
+from kit.live_graph.frames import WINDOW_ROWS, draw_frame, png_bytes
+from kit.live_graph.state import LiveState, find_origin
 
 #: The text/plain part of the widget's output (what nbval and plain-text viewers see).
 LIVE_TEXT = "kit live graph: layers appear here as they are created (a picture is kept for exports)"
@@ -455,7 +455,7 @@ class LiveGraph:
 
     def picture(self, **options):
         """The whole recorded graph drawn by :func:`kit.draw` (every label, a fresh layout)."""
-        from kit.drawing import draw
+        from kit.drawing.static import draw
 
         layers = self.state.graph.number_of_nodes()
         options.setdefault("title", f"{self.state.graph.graph['name']}: {layers} layer{'' if layers == 1 else 's'}")

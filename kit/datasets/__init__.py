@@ -1386,7 +1386,7 @@ _DEPARTMENT_COLOURS = ("#7b3294", "#0571b0", "#e66101", "#008837")
 
 
 def _new_figure(width, height):
-    from kit.figures import ShownFigure
+    from kit.drawing.figures import ShownFigure
 
     return ShownFigure(figsize=(width, height), layout="constrained")
 

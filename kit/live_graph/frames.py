@@ -5,7 +5,7 @@ repeat for every new layer. A frame draws only a window of a few rows around
 one layer (the newest, or the one chosen with the history slider) with the
 same boxes and labels as :func:`kit.draw`, and beside it a thumbnail of the
 whole graph (boxes only, no text) with the window marked. Positions come from
-:class:`kit.layout.IncrementalLayout`, so nothing moves between frames.
+:class:`kit.drawing.layout.IncrementalLayout`, so nothing moves between frames.
 
 Used by ``kit.live`` (``kit/live_widget.py``).
 """
@@ -20,11 +20,11 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 
-from kit.drawing import (
+from kit.drawing.static import (
     EDGE_COLOR, FONT_SIZE, GAP_X, GAP_Y, HIGHLIGHT_EDGE, LINE_HEIGHT, STYLE,
     GraphFigure, box_collection, box_label, glyph_cache,
 )
-from kit.glyphs import GlyphCache
+from kit.drawing.glyphs import GlyphCache
 
 #: Rows of labelled boxes shown around the focused layer.
 WINDOW_ROWS = 9
@@ -68,7 +68,7 @@ def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figu
     Example
     -------
     >>> import networkx as nx
-    >>> from kit.layout import IncrementalLayout
+    >>> from kit.drawing.layout import IncrementalLayout
     >>> g = nx.MultiDiGraph([("x", "dense")])
     >>> layout = IncrementalLayout()
     >>> _ = layout.place("x"), layout.place("dense", ["x"])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 class CallRow:
     """One call of a layer (a Keras node).
 
-    ``origin`` is the :class:`kit.live_state.Origin` (cell, line, code) of the
+    ``origin`` is the :class:`kit.live_graph.state.Origin` (cell, line, code) of the
     call in the live graph, None in a :func:`kit.graph_of` graph.
     """
 

@@ -3,8 +3,8 @@ import pytest
 from keras import layers
 
 import kit
-from kit.inspector import inspect_layer
-from kit.live_widget import LiveGraph
+from kit.live_graph.inspector import inspect_layer
+from kit.live_graph.widget import LiveGraph
 
 
 def shared_lstm_model():
@@ -33,7 +33,7 @@ def test_node_table_of_a_shared_layer_lists_each_call():
     assert report.calls[0].origin.code == "encoded_a = shared_lstm(tweet_a)"
     assert report.calls[1].origin.code == "encoded_b = shared_lstm(tweet_b)"
     assert report.calls[1].origin.line == report.calls[0].origin.line + 1
-    assert str(report.calls[1].origin).startswith("test_inspector.py, line ")
+    assert str(report.calls[1].origin).startswith("test_live_graph_inspector.py, line ")
     assert "called 2 times" in report.notes[0]
 
 

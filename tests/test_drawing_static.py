@@ -9,7 +9,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from PIL import Image
 
 import kit
-from kit import drawing
+from kit.drawing import static as drawing
 
 
 def small_model():

@@ -1,6 +1,6 @@
 """``%load_ext kit``: the live layer graph for a whole notebook, and the ``%kit_live`` magic.
 
-Loading the extension starts a :class:`kit.live_widget.LiveGraph`, shows it, and
+Loading the extension starts a :class:`kit.live_graph.widget.LiveGraph`, shows it, and
 draws it at the end of every cell. ``%kit_live off`` stops listening (Keras is
 restored exactly), ``%kit_live on`` resumes, ``%kit_live show`` (or
 ``%kit_live panel``) shows the widget again (in a JupyterLab side panel), and
@@ -12,7 +12,7 @@ Used by ``notebooks/00_start_here.ipynb`` and every notebook of the course.
 
 from __future__ import annotations
 
-from kit.live_widget import LiveGraph
+from kit.live_graph.widget import LiveGraph
 
 MAGIC = "kit_live"
 USAGE = "%kit_live [on | off | show | panel | status]"

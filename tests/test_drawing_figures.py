@@ -2,7 +2,7 @@ import io
 
 from PIL import Image
 
-from kit.figures import ShownFigure
+from kit.drawing.figures import ShownFigure
 
 
 def test_figure_shows_itself_as_png_with_its_content():

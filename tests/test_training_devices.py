@@ -1,4 +1,4 @@
-"""Tests of kit.devices: the decisions on made-up device lists, the real setup,
+"""Tests of kit.training.devices: the decisions on made-up device lists, the real setup,
 MirroredStrategy over logical CPUs and MultiWorkerMirroredStrategy with two real
 worker processes."""
 
@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kit import devices
-from kit.devices import DeviceInfo
+from kit.training import devices as devices
+from kit.training.devices import DeviceInfo
 
 SCRIPTS = Path(__file__).parent / "train_scripts"
 
@@ -254,7 +254,7 @@ def test_multi_worker_mirrored_strategy_with_two_worker_processes(tmp_path):
 def test_mixed_precision_chosen_explicitly_trains_and_resumes(tmp_path, policy, compute):
     import keras
 
-    from kit.training import train
+    from kit.training.trainer import train
 
     try:
         env = devices.setup(seed=0, precision=policy, verbose=False)

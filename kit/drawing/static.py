@@ -13,9 +13,9 @@ import networkx as nx
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
 
-from kit.figures import ShownFigure
-from kit.glyphs import GlyphCache
-from kit.layout import layered_layout
+from kit.drawing.figures import ShownFigure
+from kit.drawing.glyphs import GlyphCache
+from kit.drawing.layout import layered_layout
 
 FONT_SIZE = 7.5
 LINE_HEIGHT = 1.3 * FONT_SIZE / 72

@@ -5,7 +5,7 @@ which dominates the rendering of a 177-layer graph. Here each character's
 outline is computed once, and all the labels of a drawing become a single
 compound path drawn in one call.
 
-Used by ``kit.draw`` (``kit/drawing.py``).
+Used by ``kit.draw`` (``kit/drawing/static.py``).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Tests of kit.train_progress: the plain lines, the widget's state and figure,
+"""Tests of kit.training.progress: the plain lines, the widget's state and figure,
 and what a real notebook kernel stores as the output of a training cell."""
 
 import numpy as np
 import pytest
 
-from kit import train_progress
+from kit.training import progress as train_progress
 
 
 def keras():
@@ -117,7 +117,7 @@ def test_curves_figure_without_metrics_has_one_panel():
 
 
 NOTEBOOK_CELLS = [
-    "import numpy as np, keras\nfrom kit.devices import setup\nfrom kit.training import train\nenv = setup(seed=0, verbose=False)",
+    "import numpy as np, keras\nfrom kit.training.devices import setup\nfrom kit.training.trainer import train\nenv = setup(seed=0, verbose=False)",
     "inputs = keras.Input((4,), name='features')\n"
     "outputs = keras.layers.Dense(3, activation='softmax')(keras.layers.Dense(8, activation='relu')(inputs))\n"
     "model = keras.Model(inputs, outputs, name='mlp')\n"

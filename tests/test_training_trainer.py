@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import kit.training
-from kit.training import train
+import kit.training.trainer
+from kit.training.trainer import train
 
 SCRIPTS = Path(__file__).parent / "train_scripts"
 
@@ -126,7 +126,7 @@ def test_epoch_order_depends_only_on_seed_and_epoch():
     y = np.arange(20)
 
     def batches(first_epoch, count):
-        dataset = kit.training.array_dataset(x, y, 8, seed=5, first_epoch=first_epoch)
+        dataset = kit.training.trainer.array_dataset(x, y, 8, seed=5, first_epoch=first_epoch)
         return [batch[1].numpy().tolist() for batch in dataset.take(count)]
 
     from_start = batches(0, 9)  # 3 batches per epoch (8, 8, 4)
@@ -140,11 +140,11 @@ def test_fingerprint_ignores_generated_names_but_not_data_or_batch():
     x, y = data()
     first, second = build_classifier(name="same"), build_classifier(name="same")
     assert first.layers[1].name != second.layers[1].name
-    key = kit.training.run_fingerprint(first, x, y, 32, "mse", None)
-    assert key == kit.training.run_fingerprint(second, x, y, 32, "mse", None)
-    assert key != kit.training.run_fingerprint(first, x, y, 64, "mse", None)
-    assert key != kit.training.run_fingerprint(first, x * 2, y, 32, "mse", None)
-    assert key != kit.training.run_fingerprint(build_classifier(classes=4, name="same"), x, y, 32, "mse", None)
+    key = kit.training.trainer.run_fingerprint(first, x, y, 32, "mse", None)
+    assert key == kit.training.trainer.run_fingerprint(second, x, y, 32, "mse", None)
+    assert key != kit.training.trainer.run_fingerprint(first, x, y, 64, "mse", None)
+    assert key != kit.training.trainer.run_fingerprint(first, x * 2, y, 32, "mse", None)
+    assert key != kit.training.trainer.run_fingerprint(build_classifier(classes=4, name="same"), x, y, 32, "mse", None)
 
 
 def test_default_run_dir_is_under_runs_in_the_current_directory(tmp_path, monkeypatch):
@@ -198,7 +198,7 @@ def test_checkpoint_holds_weights_optimizer_and_random_states(tmp_path):
     history = train(build, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
     model = history.model
     saved = np.load(tmp_path / "run" / "epoch-0001.npz")
-    groups = kit.training.checkpoint_variables(model)
+    groups = kit.training.trainer.checkpoint_variables(model)
     assert len(groups["random"]) == 1 and groups["optimizer"]
     for group, variables in groups.items():
         for index, variable in enumerate(variables):
@@ -206,7 +206,7 @@ def test_checkpoint_holds_weights_optimizer_and_random_states(tmp_path):
     other = keras().Model(model.inputs, layers.Dense(5)(model.inputs[0]))
     other.compile("adam", "mse")
     with pytest.raises(ValueError, match=r"does not fit this model .* Pass restart=True"):
-        kit.training.load_checkpoint(other, tmp_path / "run" / "epoch-0001.npz")
+        kit.training.trainer.load_checkpoint(other, tmp_path / "run" / "epoch-0001.npz")
 
 
 def test_run_dir_of_another_call_is_refused_and_restart_keeps_other_files(tmp_path):
@@ -229,9 +229,9 @@ def test_checkpoint_off_writes_nothing(tmp_path, monkeypatch):
 
 def test_kit_train_stays_the_function_after_its_module_is_imported(tmp_path):
     import kit
-    import kit.training  # noqa: F401
+    import kit.training.trainer  # noqa: F401
 
-    assert callable(kit.train) and kit.train.__module__ == "kit.training"
+    assert callable(kit.train) and kit.train.__module__ == "kit.training.trainer"
     x, y = data(64)
     history = kit.train(build_classifier, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
     assert history.epoch == [0]
@@ -366,7 +366,7 @@ def test_out_of_memory_gets_a_short_message(tmp_path):
 STOP_BUTTON_SETUP = """
 import time, numpy as np, keras
 from pathlib import Path
-from kit.training import train
+from kit.training.trainer import train
 x = np.random.default_rng(0).normal(size=(2000, 6)).astype('float32')
 y = (x[:, 0] > 0).astype(int)
 inputs = keras.Input((6,))

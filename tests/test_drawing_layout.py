@@ -1,7 +1,7 @@
 import networkx as nx
 import pytest
 
-from kit import layout
+from kit.drawing import layout as layout
 
 
 def test_chain_is_a_straight_column():

@@ -1,4 +1,4 @@
-from kit.glyphs import GlyphCache
+from kit.drawing.glyphs import GlyphCache
 
 
 def test_width_grows_with_text_and_size():

@@ -33,7 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kit import devices, train_checks, train_progress
+from kit.training import checks as train_checks
+from kit.training import devices
+from kit.training import progress as train_progress
 
 #: Files of a run directory.
 STATE_FILE = "state.json"
@@ -537,7 +539,7 @@ def train(
         Save a checkpoint after every epoch (needed to resume).
     progress : {"auto", "widget", "text", None}
         ``"auto"``: a widget in notebooks, one line per epoch elsewhere.
-    env : kit.devices.Setup, optional
+    env : kit.training.devices.Setup, optional
         Defaults to the last ``kit.setup()`` (a quiet one is made if needed).
 
     Returns

@@ -12,10 +12,10 @@ from matplotlib import _pylab_helpers
 from matplotlib.figure import Figure
 
 import kit
-from kit import live_widget
-from kit.layout import IncrementalLayout
-from kit.live_drawing import draw_frame
-from kit.live_widget import LIVE_TEXT, FrameThrottle, LiveGraph
+from kit.live_graph import widget as live_widget
+from kit.drawing.layout import IncrementalLayout
+from kit.live_graph.frames import draw_frame
+from kit.live_graph.widget import LIVE_TEXT, FrameThrottle, LiveGraph
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

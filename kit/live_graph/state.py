@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from kit import graph as kgraph
-from kit.layout import IncrementalLayout
+from kit.drawing.layout import IncrementalLayout
 
 #: How many layer names the one-line summary spells out.
 SUMMARY_NAMES = 6
@@ -351,7 +351,8 @@ _LIBRARY_FILES: dict[str, bool] = {}
 
 @functools.lru_cache(maxsize=1)
 def _library_roots() -> tuple[str, ...]:
-    roots = {os.path.dirname(os.path.abspath(__file__))}
+    kit_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    roots = {kit_root}
     for name in ("stdlib", "platstdlib", "purelib", "platlib"):
         path = sysconfig.get_paths().get(name)
         if path:

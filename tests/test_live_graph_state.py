@@ -7,7 +7,7 @@ import pytest
 from keras import layers
 
 from kit import graph as kgraph
-from kit.live_state import LiveState, Origin, find_origin
+from kit.live_graph.state import LiveState, Origin, find_origin
 
 
 def recorded(build):
@@ -73,7 +73,7 @@ def test_origins_name_the_line_of_the_learners_code():
     assert isinstance(origin, Origin)
     assert origin.filename == __file__ and origin.cell is None
     assert origin.code == 'return layers.Dense(1, name="ls_origin_d")(x)  # the line that makes the call'
-    assert str(origin).startswith("test_live_state.py, line ")
+    assert str(origin).startswith("test_live_graph_state.py, line ")
 
 
 def test_two_layers_with_one_name_get_distinct_keys():

@@ -5,8 +5,8 @@ from IPython.testing.globalipapp import start_ipython
 from IPython.utils.capture import capture_output
 
 import kit
-from kit import extension
-from kit.live_widget import LIVE_TEXT
+from kit.live_graph import extension as extension
+from kit.live_graph.widget import LIVE_TEXT
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
