@@ -18,9 +18,9 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
+import keras
 
-import kit  # noqa: E402
+import kit
 
 MODELS = {
     "ResNet50": keras.applications.ResNet50,
@@ -57,8 +57,10 @@ def main():
     parser.add_argument("--repeats", type=int, default=3, help="timed runs of each tool per model")
     args = parser.parse_args()
     with_graphviz = graphviz_available()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"Keras {keras.__version__}; Graphviz {'found' if with_graphviz else 'NOT found: plot_model skipped'}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Keras {keras.__version__}; Graphviz {'found' if with_graphviz else 'NOT found: plot_model skipped'}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for name, build in MODELS.items():
             model = build(weights=None)
@@ -72,7 +74,9 @@ def main():
             line = f"{name:12s} {len(model.layers):4d} layers: kit.draw {statistics.median(kit_times):6.3f} s"
             if dot_times:
                 ratio = statistics.median(dot_times) / statistics.median(kit_times)
-                line += f", plot_model {statistics.median(dot_times):6.3f} s, kit.draw is {ratio:5.1f}x faster"
+                line += (
+                    f", plot_model {statistics.median(dot_times):6.3f} s, kit.draw is {ratio:5.1f}x faster"
+                )
             print(line, flush=True)
 
 

@@ -62,8 +62,9 @@ def main():
     from kit.quiet import import_keras_quietly
 
     keras = import_keras_quietly()
-    import kit
     from keras import layers
+
+    import kit
 
     build_resnet(keras)  # warm up TensorFlow and Keras once, untimed
     plain, live, plain_cpu, live_cpu = [], [], [], []
@@ -79,9 +80,13 @@ def main():
         frames, layer_count = graph.frames, graph.state.graph.number_of_nodes()
         del model, graph
     p, q = statistics.median(plain), statistics.median(live)
-    print(f"rounds: plain {', '.join(f'{s:.2f}' for s in plain)} s; live {', '.join(f'{s:.2f}' for s in live)} s")
-    print(f"live ResNet50 build: plain {p:.2f} s, live {q:.2f} s, ratio {q / p:.2f} "
-          f"({layer_count} layers, {frames} frames drawn per live build)")
+    print(
+        f"rounds: plain {', '.join(f'{s:.2f}' for s in plain)} s; live {', '.join(f'{s:.2f}' for s in live)} s"
+    )
+    print(
+        f"live ResNet50 build: plain {p:.2f} s, live {q:.2f} s, ratio {q / p:.2f} "
+        f"({layer_count} layers, {frames} frames drawn per live build)"
+    )
     pc, qc = statistics.median(plain_cpu), statistics.median(live_cpu)
     print(f"live ResNet50 build, CPU time: plain {pc:.2f} s, live {qc:.2f} s, ratio {qc / pc:.2f}")
 
@@ -102,9 +107,11 @@ def main():
         png = len(graph.last_png)
     finally:
         graph.stop()
-    print(f"incremental update on {size} layers: median {statistics.median(times) * 1000:.0f} ms "
-          f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}; {args.updates} updates, "
-          f"PNG {png // 1024} KB)")
+    print(
+        f"incremental update on {size} layers: median {statistics.median(times) * 1000:.0f} ms "
+        f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}; {args.updates} updates, "
+        f"PNG {png // 1024} KB)"
+    )
 
 
 if __name__ == "__main__":

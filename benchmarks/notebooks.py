@@ -39,8 +39,9 @@ def run(notebook, folder):
     shutil.copy(notebook, copy)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", KIT_HOME=folder)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", RUNNER, str(copy)], cwd=folder, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(copy)], cwd=folder, env=env, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - start
     peak_kb = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB")]
     if done.returncode:
@@ -50,8 +51,12 @@ def run(notebook, folder):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", type=pathlib.Path,
-                        default=sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=pathlib.Path,
+        default=sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")),
+    )
     args = parser.parse_args()
     total, worst = 0.0, 0.0
     with tempfile.TemporaryDirectory() as folder:
@@ -62,8 +67,10 @@ def main():
             flag = "" if ok else "  FAILED"
             over = "  over 1.5 GB!" if peak_mb > MEMORY_TARGET_MB else ""
             print(f"{notebook.name:52s} {elapsed:6.1f} s  peak {peak_mb:6.0f} MB{over}{flag}", flush=True)
-    print(f"{'whole course':52s} {total:6.1f} s  (target {COURSE_TARGET_S} s); "
-          f"largest peak {worst:.0f} MB (target {MEMORY_TARGET_MB} MB)")
+    print(
+        f"{'whole course':52s} {total:6.1f} s  (target {COURSE_TARGET_S} s); "
+        f"largest peak {worst:.0f} MB (target {MEMORY_TARGET_MB} MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -97,26 +97,45 @@ def main():
     with tempfile.TemporaryDirectory() as runs:
         for epoch in range(arguments.epochs + 1):
             timer = epoch_timer()
-            train(kit_model, x, y, epochs=epoch + 1, batch_size=arguments.batch_size,
-                  run_dir=os.path.join(runs, "kit"), callbacks=[timer], progress=None)
+            train(
+                kit_model,
+                x,
+                y,
+                epochs=epoch + 1,
+                batch_size=arguments.batch_size,
+                run_dir=os.path.join(runs, "kit"),
+                callbacks=[timer],
+                progress=None,
+            )
             kit_times.append(timer.epoch_time())
             timer = epoch_timer()
-            fit_model.fit(x, y, epochs=epoch + 1, initial_epoch=epoch, batch_size=arguments.batch_size,
-                          callbacks=[timer], verbose=0)
+            fit_model.fit(
+                x,
+                y,
+                epochs=epoch + 1,
+                initial_epoch=epoch,
+                batch_size=arguments.batch_size,
+                callbacks=[timer],
+                verbose=0,
+            )
             fit_times.append(timer.epoch_time())
     kit_times, fit_times = kit_times[1:], fit_times[1:]
 
     kit_median, fit_median = statistics.median(kit_times), statistics.median(fit_times)
     paired = statistics.median(k / f for k, f in zip(kit_times, fit_times))
     steps = -(-arguments.samples // arguments.batch_size)
-    print(f"model: MLP {features}-256-256-{classes}, {arguments.samples} samples, batch {arguments.batch_size} "
-          f"({steps} steps/epoch), {arguments.epochs} alternating epochs each, "
-          f"device: {'GPU' if tf.config.list_physical_devices('GPU') else 'CPU'}")
+    print(
+        f"model: MLP {features}-256-256-{classes}, {arguments.samples} samples, batch {arguments.batch_size} "
+        f"({steps} steps/epoch), {arguments.epochs} alternating epochs each, "
+        f"device: {'GPU' if tf.config.list_physical_devices('GPU') else 'CPU'}"
+    )
     print(f"kit.train epoch: median {kit_median:.3f} s (min {min(kit_times):.3f})")
     print(f"model.fit epoch: median {fit_median:.3f} s (min {min(fit_times):.3f})")
-    print(f"epoch-time ratio kit.train / model.fit: {kit_median / fit_median:.3f} of medians, "
-          f"{min(kit_times) / min(fit_times):.3f} of best epochs, {paired:.3f} median of pairs "
-          f"(target <= 1.03 on CPU)")
+    print(
+        f"epoch-time ratio kit.train / model.fit: {kit_median / fit_median:.3f} of medians, "
+        f"{min(kit_times) / min(fit_times):.3f} of best epochs, {paired:.3f} median of pairs "
+        f"(target <= 1.03 on CPU)"
+    )
 
     if tf.config.list_physical_devices("GPU"):
         compare_precisions(x, y, features, classes, arguments)
@@ -138,12 +157,21 @@ def compare_precisions(x, y, features, classes, arguments):
                 timer = epoch_timer()
                 with env.scope():
                     model = compiled(build_model(features, classes))
-                train(model, x, y, epochs=arguments.epochs, batch_size=arguments.batch_size,
-                      run_dir=os.path.join(runs, f"{policy}-{round_index}"), callbacks=[timer], progress=None)
+                train(
+                    model,
+                    x,
+                    y,
+                    epochs=arguments.epochs,
+                    batch_size=arguments.batch_size,
+                    run_dir=os.path.join(runs, f"{policy}-{round_index}"),
+                    callbacks=[timer],
+                    progress=None,
+                )
                 times[policy] += timer.epoch_times()
     full, half = statistics.median(times["float32"]), statistics.median(times[mixed])
-    print(f"GPU float32 epoch: median {full:.3f} s; {mixed}: median {half:.3f} s; "
-          f"speed-up {full / half:.2f}x")
+    print(
+        f"GPU float32 epoch: median {full:.3f} s; {mixed}: median {half:.3f} s; speed-up {full / half:.2f}x"
+    )
     setup(verbose=False, precision="auto")
 
 

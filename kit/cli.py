@@ -164,32 +164,50 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     lab = commands.add_parser(
-        "lab", help="open the course in JupyterLab",
+        "lab",
+        help="open the course in JupyterLab",
         description=f"Start JupyterLab on the course and open {START_NOTEBOOK.as_posix()}.",
     )
-    lab.add_argument("notebook", nargs="?", default=str(START_NOTEBOOK),
-                     help=f"notebook to open, relative to the course (default: {START_NOTEBOOK.as_posix()})")
-    lab.add_argument("--port", type=_port, help="port to serve on (default: JupyterLab's, 8888 or the next free)")
+    lab.add_argument(
+        "notebook",
+        nargs="?",
+        default=str(START_NOTEBOOK),
+        help=f"notebook to open, relative to the course (default: {START_NOTEBOOK.as_posix()})",
+    )
+    lab.add_argument(
+        "--port", type=_port, help="port to serve on (default: JupyterLab's, 8888 or the next free)"
+    )
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser; print the address")
-    lab.add_argument("--course", metavar="PATH",
-                     help="the course folder (default: found from the current folder)")
+    lab.add_argument(
+        "--course", metavar="PATH", help="the course folder (default: found from the current folder)"
+    )
     lab.set_defaults(run=run_lab, parser=lab)
 
     release = commands.add_parser(
-        "release", help="regenerate the student exercise notebooks",
+        "release",
+        help="regenerate the student exercise notebooks",
         description="Write exercises/NN_name.ipynb from exercises/source/NN_name.ipynb: "
         "solutions replaced by stubs, hidden tests and outputs removed.",
     )
-    release.add_argument("--source", metavar="DIR", help=f"instructor notebooks (default: {EXERCISE_SOURCES.as_posix()})")
-    release.add_argument("--target", metavar="DIR", help=f"where student notebooks go (default: {EXERCISE_TARGET.as_posix()})")
-    release.add_argument("--check", action="store_true",
-                         help="write nothing; list out-of-date student notebooks and exit 1 if any")
-    release.add_argument("--course", metavar="PATH",
-                         help="the course folder (default: found from the current folder)")
+    release.add_argument(
+        "--source", metavar="DIR", help=f"instructor notebooks (default: {EXERCISE_SOURCES.as_posix()})"
+    )
+    release.add_argument(
+        "--target", metavar="DIR", help=f"where student notebooks go (default: {EXERCISE_TARGET.as_posix()})"
+    )
+    release.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list out-of-date student notebooks and exit 1 if any",
+    )
+    release.add_argument(
+        "--course", metavar="PATH", help="the course folder (default: found from the current folder)"
+    )
     release.set_defaults(run=run_release, parser=release)
 
     doctor = commands.add_parser(
-        "doctor", help="check versions, devices, Graphviz, memory and widgets",
+        "doctor",
+        help="check versions, devices, Graphviz, memory and widgets",
         description="Check that this machine can run the course: Python, TensorFlow and Keras "
         "versions, devices, Graphviz, available memory, and whether the widgets can render. "
         "Every problem comes with its fix. Exits 1 when a problem was found.",

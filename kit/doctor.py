@@ -145,7 +145,8 @@ def check_devices(devices, driver_present: bool, choices: str = "") -> Finding:
         return Finding("devices", OK, f"{names} and {cpu}{tail}")
     if driver_present:
         return Finding(
-            "devices", PROBLEM,
+            "devices",
+            PROBLEM,
             f"{cpu} only: an NVIDIA driver is installed but TensorFlow sees no GPU",
             _pip(f"tensorflow[and-cuda]{wanted_range('tensorflow')}")
             + " (the kit's gpu extra), then restart the kernel",
@@ -177,19 +178,26 @@ def check_graphviz(dot_version, pydot_version) -> Finding:
     """
     missing = []
     if dot_version is None:
-        missing.append(("Graphviz's dot program",
-                        "apt-get install graphviz (Debian, Ubuntu), brew install graphviz (macOS) "
-                        "or conda install graphviz; on Binder, binder/apt.txt installs it"))
+        missing.append(
+            (
+                "Graphviz's dot program",
+                "apt-get install graphviz (Debian, Ubuntu), brew install graphviz (macOS) "
+                "or conda install graphviz; on Binder, binder/apt.txt installs it",
+            )
+        )
     if pydot_version is None:
         missing.append(("pydot", _pip("pydot>=2")))
     if missing:
         what = " and ".join(name for name, _ in missing)
         return Finding(
-            "Graphviz", NOTE,
+            "Graphviz",
+            NOTE,
             f"{what} missing: keras.utils.plot_model cannot draw (kit.draw does not need them)",
             "; ".join(fix for _, fix in missing),
         )
-    return Finding("Graphviz", OK, f"dot {dot_version} and pydot {pydot_version}: keras.utils.plot_model draws")
+    return Finding(
+        "Graphviz", OK, f"dot {dot_version} and pydot {pydot_version}: keras.utils.plot_model draws"
+    )
 
 
 def available_memory():
@@ -228,13 +236,17 @@ def check_memory(available: int, where: str = "available") -> Finding:
     detail = f"{_gib(available)} {where}; the heaviest notebook needs {_gib(NOTEBOOK_PEAK_BYTES)}"
     if available < NOTEBOOK_PEAK_BYTES:
         return Finding(
-            "memory", PROBLEM, detail,
+            "memory",
+            PROBLEM,
+            detail,
             "shut down the kernels you no longer use (JupyterLab: Kernel > Shut Down All Kernels), "
             "close other programs, or ask for a server with at least 2 GB",
         )
     if available < COMFORTABLE_BYTES:
         return Finding(
-            "memory", NOTE, detail + ": one notebook at a time",
+            "memory",
+            NOTE,
+            detail + ": one notebook at a time",
             "shut down each notebook's kernel before opening the next (Kernel > Shut Down Kernel)",
         )
     return Finding("memory", OK, detail)
@@ -266,30 +278,42 @@ def check_widgets(ipywidgets_version, jupyterlab_version, manager_version, live_
     """
     restart = ", then restart JupyterLab and reload the page"
     if jupyterlab_version is None:
-        return Finding("widgets", PROBLEM, "JupyterLab is not installed",
-                       _pip(f"jupyterlab{wanted_range('jupyterlab')}"))
+        return Finding(
+            "widgets", PROBLEM, "JupyterLab is not installed", _pip(f"jupyterlab{wanted_range('jupyterlab')}")
+        )
     if ipywidgets_version is None:
-        return Finding("widgets", PROBLEM, "ipywidgets is not installed",
-                       _pip(f"ipywidgets{wanted_range('ipywidgets')}") + restart)
+        return Finding(
+            "widgets",
+            PROBLEM,
+            "ipywidgets is not installed",
+            _pip(f"ipywidgets{wanted_range('ipywidgets')}") + restart,
+        )
     if manager_version is None:
         return Finding(
-            "widgets", PROBLEM,
+            "widgets",
+            PROBLEM,
             "JupyterLab has no widget manager extension: widgets would show as text only",
             _pip("jupyterlab_widgets") + restart,
         )
     widgets_major, manager_major = int(ipywidgets_version.split(".")[0]), int(manager_version.split(".")[0])
     if WIDGET_MANAGER_FOR_IPYWIDGETS.get(widgets_major) != manager_major:
         return Finding(
-            "widgets", PROBLEM,
+            "widgets",
+            PROBLEM,
             f"ipywidgets {ipywidgets_version} cannot be drawn by JupyterLab's widget manager "
             f"{manager_version}",
             _pip(f"ipywidgets{wanted_range('ipywidgets')}") + " jupyterlab_widgets --upgrade" + restart,
         )
     if live_error is not None:
-        return Finding("widgets", PROBLEM, f"the live graph cannot draw: {live_error}",
-                       f"{sys.executable} -m pip install --force-reinstall matplotlib ipywidgets" + restart)
+        return Finding(
+            "widgets",
+            PROBLEM,
+            f"the live graph cannot draw: {live_error}",
+            f"{sys.executable} -m pip install --force-reinstall matplotlib ipywidgets" + restart,
+        )
     return Finding(
-        "widgets", OK,
+        "widgets",
+        OK,
         f"ipywidgets {ipywidgets_version}, JupyterLab {jupyterlab_version} with widget manager "
         f"{manager_version}; the live graph draws",
     )
@@ -299,13 +323,19 @@ def examine() -> list:
     """Run every check of ``kit doctor``; memory first, before TensorFlow takes its share."""
     memory = check_memory(*available_memory())
     python = check_version(
-        "Python", platform.python_version(), _requires_python(),
+        "Python",
+        platform.python_version(),
+        _requires_python(),
         "install Python 3.11 or newer, then rerun ./scripts/install with PYTHON=/path/to/python3.11",
     )
     graphviz = check_graphviz(*graphviz_versions())
     tensorflow, keras, devices = _check_tensorflow()
-    widgets = check_widgets(installed_version("ipywidgets"), installed_version("jupyterlab"),
-                            widget_manager_version(), _live_graph_error())
+    widgets = check_widgets(
+        installed_version("ipywidgets"),
+        installed_version("jupyterlab"),
+        widget_manager_version(),
+        _live_graph_error(),
+    )
     return [python, tensorflow, keras, devices, graphviz, memory, widgets]
 
 
@@ -334,7 +364,9 @@ def _check_tensorflow():
     except Exception as error:  # reported, with the fix, rather than a traceback
         wanted = wanted_range("tensorflow")
         devices = Finding(
-            "devices", PROBLEM, f"not probed: TensorFlow fails to start ({type(error).__name__}: {error})",
+            "devices",
+            PROBLEM,
+            f"not probed: TensorFlow fails to start ({type(error).__name__}: {error})",
             f"{sys.executable} -m pip install --force-reinstall 'tensorflow{wanted}'",
         )
         return (*findings, devices)

@@ -19,9 +19,22 @@ INPUT, LAYER, OPERATION, MODEL = "input", "layer", "op", "model"
 
 #: Configuration keys shown by the drawing and the inspector when a layer has them.
 KEY_CONFIG = (
-    "units", "filters", "kernel_size", "strides", "pool_size", "padding",
-    "activation", "rate", "axis", "input_dim", "output_dim", "return_sequences",
-    "return_state", "use_bias", "target_shape", "dims",
+    "units",
+    "filters",
+    "kernel_size",
+    "strides",
+    "pool_size",
+    "padding",
+    "activation",
+    "rate",
+    "axis",
+    "input_dim",
+    "output_dim",
+    "return_sequences",
+    "return_state",
+    "use_bias",
+    "target_shape",
+    "dims",
 )
 
 EXPECTED = (
@@ -102,9 +115,7 @@ def calls_of(layer) -> list[Call]:
     [0, 1]
     """
     if not is_layer(layer):
-        raise TypeError(
-            f"expected a Keras layer, got {type(layer).__name__}: {layer!r:.80}"
-        )
+        raise TypeError(f"expected a Keras layer, got {type(layer).__name__}: {layer!r:.80}")
     return [
         Call(i, list(node.input_tensors), list(node.outputs))
         for i, node in enumerate(layer._inbound_nodes)
@@ -115,10 +126,7 @@ def calls_of(layer) -> list[Call]:
 def calls_in_model(model) -> set[tuple[int, int]]:
     """The calls that belong to ``model``'s graph, as ``(id(layer), node_index)`` pairs."""
     inputs, outputs = _endpoints(model)
-    return {
-        (id(node.operation), _node_index(node))
-        for node in _nodes_between(inputs, outputs)
-    }
+    return {(id(node.operation), _node_index(node)) for node in _nodes_between(inputs, outputs)}
 
 
 def graph_of(obj) -> nx.MultiDiGraph:
@@ -176,9 +184,12 @@ def graph_of(obj) -> nx.MultiDiGraph:
                 # A declared input that is an intermediate tensor of a larger graph.
                 _add_operation(graph, producer, names, -1, boundary=True)
             graph.add_edge(
-                names[id(producer)], key,
-                node_index=node_index, position=position,
-                producer_node_index=producer_index, tensor_index=tensor_index,
+                names[id(producer)],
+                key,
+                node_index=node_index,
+                position=position,
+                producer_node_index=producer_index,
+                tensor_index=tensor_index,
                 shape=shape_of(tensor),
             )
     for tensor in inputs:
@@ -271,9 +282,7 @@ def _endpoints(obj):
         tensors = list(obj.values()) if isinstance(obj, dict) else list(obj)
         bad = [t for t in tensors if not is_keras_tensor(t)]
         if bad:
-            raise TypeError(
-                f"expected {EXPECTED}; the list holds a {type(bad[0]).__name__}"
-            )
+            raise TypeError(f"expected {EXPECTED}; the list holds a {type(bad[0]).__name__}")
         for tensor in tensors:
             _require_history(tensor)
         return [], tensors

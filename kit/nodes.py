@@ -92,8 +92,7 @@ class NodeTable:
         """The table's body as strings, one list per node."""
         body = []
         for row in self.rows:
-            line = [str(row.node_index), _shapes_text(row.input_shapes),
-                    _shapes_text(row.output_shapes)]
+            line = [str(row.node_index), _shapes_text(row.input_shapes), _shapes_text(row.output_shapes)]
             if self.show_models:
                 line.append(", ".join(row.models) or "(another graph)")
             body.append(line)
@@ -115,12 +114,12 @@ class NodeTable:
 
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.columns())
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in self.cells()
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.cells()
         )
         caption = html.escape(f"Nodes of layer '{self.layer_name}' ({self.class_name})")
-        return (f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>")
+        return (
+            f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
 
 
 def table(layer, model=None) -> NodeTable:
@@ -162,10 +161,7 @@ def table(layer, model=None) -> NodeTable:
 
 def _calls(layer):
     if layer is None or not graph.is_layer(layer):
-        raise TypeError(
-            f"expected a Keras layer (e.g. keras.layers.LSTM(32)), got "
-            f"{type(layer).__name__}"
-        )
+        raise TypeError(f"expected a Keras layer (e.g. keras.layers.LSTM(32)), got {type(layer).__name__}")
     calls = graph.calls_of(layer)
     if not calls:
         raise ValueError(

@@ -28,8 +28,14 @@ from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = (
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
 )
 #: Where screenshots go (git-ignored); CI keeps them as artifacts.
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -77,8 +83,16 @@ class Server:
 
 def jupyterlab_command(root: Path, port: int) -> list:
     """``jupyter lab`` bound to 127.0.0.1:port, serving ``root``, with no browser of its own."""
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}",
+    ]
     if running_as_root():
         command.append("--allow-root")  # CI runs as root; JupyterLab refuses it otherwise
     return command
@@ -96,14 +110,25 @@ def serve(command, port: int, *, cwd=None, environment=None, timeout: float = 12
         scratch = Path(scratch)
         env = dict(os.environ if environment is None else environment)
         # A fresh runtime and config folder: no saved workspace or user setting leaks in.
-        env.update(JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
-                   JUPYTER_CONFIG_DIR=str(scratch / "config"), TF_CPP_MIN_LOG_LEVEL="3")
+        env.update(
+            JUPYTER_TOKEN=token,
+            JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
+            JUPYTER_CONFIG_DIR=str(scratch / "config"),
+            TF_CPP_MIN_LOG_LEVEL="3",
+        )
         env.setdefault("KIT_HOME", str(scratch / "kit-home"))
         _quiet_lab_settings(scratch / "config")
         log_path = scratch / "server.log"
         with open(log_path, "wb") as log:
-            process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+            process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         server = Server(process, f"http://127.0.0.1:{port}", token, scratch / "runtime", log_path)
         try:
             _wait_until_ready(server, timeout)
@@ -125,7 +150,8 @@ def _quiet_lab_settings(config_dir: Path):
     settings = config_dir / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"checkForUpdates": False, "fetchNews": "false"}))
+        json.dumps({"checkForUpdates": False, "fetchNews": "false"})
+    )
 
 
 def _wait_until_ready(server: Server, timeout: float):
@@ -146,10 +172,8 @@ def _stop(process: subprocess.Popen, grace: float = 15):
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(grace)
-        except subprocess.TimeoutExpired:
-            pass
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)  # kernels the server left behind
     with contextlib.suppress(subprocess.TimeoutExpired):
@@ -163,7 +187,10 @@ def chromium_page(width: int = 1400, height: int = 1000):
 
     with tempfile.TemporaryDirectory(prefix="kit-chromium-") as profile, sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_FLAGS),
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=list(CHROMIUM_FLAGS),
             viewport={"width": width, "height": height},
         )
         try:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser_support import free_port, running_as_root, serve
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from browser_support import free_port, running_as_root, serve
 from kit.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,8 +25,18 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: Pins whose drift would change what learners run: they must be repeated in binder/.
 MUST_BE_PINNED = ("tensorflow", "keras", "ipywidgets", "jupyterlab")
 #: Left out of the copy repo2docker would get: local environments and generated files.
-NOT_COPIED = (".venv", ".git", "test-artifacts", "runs", "__pycache__", "*.egg-info", ".hypothesis",
-              "build", ".ipynb_checkpoints", ".pytest_cache")
+NOT_COPIED = (
+    ".venv",
+    ".git",
+    "test-artifacts",
+    "runs",
+    "__pycache__",
+    "*.egg-info",
+    ".hypothesis",
+    "build",
+    ".ipynb_checkpoints",
+    ".pytest_cache",
+)
 
 
 def binder_lines():
@@ -69,7 +79,9 @@ def test_binder_installs_the_kit_itself_from_the_repository_root():
     assert len(local) == 1, f"expected one line installing the kit from '.', got {local}"
     target = local[0].removeprefix("-e").strip()
     match = re.fullmatch(r"\.(?:\[([\w,\s-]+)\])?", target)
-    assert match, f"expected '-e .' or '-e .[extras]' (repo2docker runs pip from the repository root), got {local[0]!r}"
+    assert match, (
+        f"expected '-e .' or '-e .[extras]' (repo2docker runs pip from the repository root), got {local[0]!r}"
+    )
     extras = {extra.strip() for extra in (match.group(1) or "").split(",") if extra.strip()}
     declared = set(PYPROJECT["project"].get("optional-dependencies", {}))
     assert extras <= declared, f"extras {sorted(extras - declared)} are not declared in pyproject.toml"
@@ -101,8 +113,11 @@ def test_scripts_are_executable_bash_without_syntax_errors(script):
 
 
 def test_post_build_uses_only_real_kit_commands():
-    commands = [line.split() for line in (BINDER / "postBuild").read_text().splitlines()
-                if line.strip().startswith("kit ")]
+    commands = [
+        line.split()
+        for line in (BINDER / "postBuild").read_text().splitlines()
+        if line.strip().startswith("kit ")
+    ]
     assert commands, "postBuild should regenerate the exercises with `kit release`"
     parser = build_parser()
     for command in commands:
@@ -111,9 +126,13 @@ def test_post_build_uses_only_real_kit_commands():
 
 def test_start_script_quiets_tensorflow_and_runs_the_server_command():
     environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
-    shown = subprocess.run([str(BINDER / "start"), sys.executable, "-c",
-                            "import os; print(os.environ['TF_CPP_MIN_LOG_LEVEL'])"],
-                           capture_output=True, text=True, env=environment, timeout=30)
+    shown = subprocess.run(
+        [str(BINDER / "start"), sys.executable, "-c", "import os; print(os.environ['TF_CPP_MIN_LOG_LEVEL'])"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=30,
+    )
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == "3"
 
@@ -136,8 +155,14 @@ def _run(command, **options):
 def _first_page(venv: Path, repository: Path, session: dict) -> str:
     """Where the environment's JupyterLab sends a browser that asks for the server's root."""
     port = free_port()
-    command = [str(venv / "bin" / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    command = [
+        str(venv / "bin" / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+    ]
     if running_as_root():
         command.append("--allow-root")
     with serve(command, port, cwd=repository, environment=session) as server:
@@ -160,18 +185,41 @@ def test_fresh_environment_from_binder_alone_runs_the_first_notebook(tmp_path):
     venv, home = tmp_path / "venv", tmp_path / "home"
     home.mkdir()
     _run([sys.executable, "-m", "venv", str(venv)], timeout=300)
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("VIRTUAL_ENV", "PYTHONPATH", "JUPYTER_PATH", "JUPYTER_CONFIG_DIR",
-                                  "JUPYTER_DATA_DIR", "PYTHONHOME")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in (
+            "VIRTUAL_ENV",
+            "PYTHONPATH",
+            "JUPYTER_PATH",
+            "JUPYTER_CONFIG_DIR",
+            "JUPYTER_DATA_DIR",
+            "PYTHONHOME",
+        )
+    }
     environment["PATH"] = f"{venv / 'bin'}{os.pathsep}{environment.get('PATH', '')}"
     # pip keeps its cache under the real home, so a second run does not download TensorFlow again.
-    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt"],
-         cwd=repository, env=environment, timeout=1200)
+    _run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt"],
+        cwd=repository,
+        env=environment,
+        timeout=1200,
+    )
 
-    session = dict(environment, HOME=str(home), KIT_HOME=str(home / ".kit"),
-                   JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), MPLCONFIGDIR=str(tmp_path / "mpl"))
-    where = _run([str(venv / "bin" / "python"), "-c", "import kit; print(kit.__file__)"],
-                 cwd=home, env=session, timeout=120)
+    session = dict(
+        environment,
+        HOME=str(home),
+        KIT_HOME=str(home / ".kit"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        MPLCONFIGDIR=str(tmp_path / "mpl"),
+    )
+    where = _run(
+        [str(venv / "bin" / "python"), "-c", "import kit; print(kit.__file__)"],
+        cwd=home,
+        env=session,
+        timeout=120,
+    )
     assert Path(where.stdout.strip()).is_relative_to(repository), where.stdout
 
     _run(["bash", str(repository / "binder" / "postBuild")], cwd=repository, env=session, timeout=600)
@@ -180,9 +228,23 @@ def test_fresh_environment_from_binder_alone_runs_the_first_notebook(tmp_path):
     assert sources and released == sources
     assert _first_page(venv, repository, session) == "/lab/tree/notebooks/00_start_here.ipynb"
 
-    _run([str(repository / "binder" / "start"), str(venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook",
-          "--execute", "--ExecutePreprocessor.timeout=600", "--output-dir", str(tmp_path / "executed"),
-          "notebooks/00_start_here.ipynb"], cwd=repository, env=session, timeout=900)
+    _run(
+        [
+            str(repository / "binder" / "start"),
+            str(venv / "bin" / "jupyter"),
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--ExecutePreprocessor.timeout=600",
+            "--output-dir",
+            str(tmp_path / "executed"),
+            "notebooks/00_start_here.ipynb",
+        ],
+        cwd=repository,
+        env=session,
+        timeout=900,
+    )
     executed = nbformat.read(tmp_path / "executed" / "00_start_here.ipynb", as_version=4)
     code_cells = [cell for cell in executed.cells if cell.cell_type == "code"]
     assert code_cells and all(cell.execution_count is not None for cell in code_cells)

@@ -14,32 +14,33 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from browser_support import ARTIFACTS, CHROMIUM, chromium_page, jupyterlab
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
 
 ROOT = Path(__file__).resolve().parents[1]
 START = "notebooks/00_start_here.ipynb"
 EXERCISE = "01_functional_mlp.ipynb"
-STDERR = 'application/vnd.jupyter.stderr'  # JupyterLab renders stderr and tracebacks with it
+STDERR = "application/vnd.jupyter.stderr"  # JupyterLab renders stderr and tracebacks with it
 PANEL = ".jp-NotebookPanel"
 PROMPTS = f"{PANEL} .jp-CodeCell .jp-InputPrompt"
 #: Bounds of the waits, in milliseconds.
 OPEN_MS, START_MS, RUN_MS, DRAW_MS = 120_000, 20_000, 180_000, 30_000
 RUN_ATTEMPTS = 3
 
-CELLS_STARTED = f"""() => [...document.querySelectorAll('{PROMPTS}')].some(p => /[*\\d]/.test(p.textContent))"""
+CELLS_STARTED = (
+    f"""() => [...document.querySelectorAll('{PROMPTS}')].some(p => /[*\\d]/.test(p.textContent))"""
+)
 
-ALL_CELLS_RAN = """() => {
-    const prompts = [...document.querySelectorAll('%s')];
+ALL_CELLS_RAN = f"""() => {{
+    const prompts = [...document.querySelectorAll('{PROMPTS}')];
     const idle = document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]');
-    const stopped = document.querySelector('.jp-OutputArea-output[data-mime-type="%s"] .ansi-red-fg');
+    const stopped = document.querySelector('.jp-OutputArea-output[data-mime-type="{STDERR}"] .ansi-red-fg');
     const busy = prompts.some(p => p.textContent.includes('*'));
     return idle !== null && !busy && prompts.length > 0 &&
         (prompts.every(p => /\\[\\d+\\]/.test(p.textContent)) || stopped !== null);
-}""" % (PROMPTS, STDERR)
+}}"""
 
 WIDGET_IMAGES = """() => [...document.querySelectorAll('.jp-OutputArea-output .jupyter-widgets img.widget-image')]
     .map(image => ({src: image.src, width: image.naturalWidth, height: image.naturalHeight}))"""
@@ -56,8 +57,9 @@ def lab(tmp_path_factory):
             pytest.fail(message)  # never skipped in CI
         pytest.skip(message)
     course = tmp_path_factory.mktemp("course")
-    shutil.copytree(ROOT / "notebooks", course / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "runs"))
+    shutil.copytree(
+        ROOT / "notebooks", course / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "runs")
+    )
     (course / "exercises").mkdir()
     shutil.copy(ROOT / "exercises" / EXERCISE, course / "exercises" / EXERCISE)
     with jupyterlab(course) as server:
@@ -76,7 +78,9 @@ def open_notebook(page, lab, path):
     page.goto(lab.lab_url(path, workspace=workspace), timeout=OPEN_MS)
     page.wait_for_selector(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=OPEN_MS)
     assert page.locator(PANEL).count() == 1
-    page.locator(f"{PANEL} .jp-Cell .jp-InputPrompt").first.click()  # menu commands act on the focused notebook
+    page.locator(
+        f"{PANEL} .jp-Cell .jp-InputPrompt"
+    ).first.click()  # menu commands act on the focused notebook
 
 
 def menu(page, title, command):
@@ -88,8 +92,11 @@ def menu(page, title, command):
 def run_all_cells(page):
     """Run > Run All Cells on a cleared notebook; wait for the kernel to finish."""
     menu(page, "Edit", "editmenu:clear-all")
-    page.wait_for_function(f"() => [...document.querySelectorAll('{PROMPTS}')]"
-                           ".every(p => !/\\d/.test(p.textContent))", polling=250, timeout=DRAW_MS)
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('{PROMPTS}')].every(p => !/\\d/.test(p.textContent))",
+        polling=250,
+        timeout=DRAW_MS,
+    )
     for attempt in range(RUN_ATTEMPTS):
         menu(page, "Run", "runmenu:run-all")
         try:  # a run requested while the kernel (re)connects can be dropped: every prompt stays [ ]
@@ -102,20 +109,24 @@ def run_all_cells(page):
         page.wait_for_function(ALL_CELLS_RAN, polling=500, timeout=RUN_MS)
     except PlaywrightTimeout as error:  # the screenshot and the prompts say where it stuck
         shot = save_screenshot(page, "browser-stuck.png")
-        kernel = page.eval_on_selector_all(".jp-Notebook-ExecutionIndicator", "nodes => nodes.map(n => n.dataset.status)")
-        raise AssertionError(f"the cells did not finish within {RUN_MS // 1000} s: prompts {prompts(page)}, "
-                             f"kernel {kernel}; see {shot}") from error
+        kernel = page.eval_on_selector_all(
+            ".jp-Notebook-ExecutionIndicator", "nodes => nodes.map(n => n.dataset.status)"
+        )
+        raise AssertionError(
+            f"the cells did not finish within {RUN_MS // 1000} s: prompts {prompts(page)}, "
+            f"kernel {kernel}; see {shot}"
+        ) from error
 
 
 def prompts(page):
-    return page.eval_on_selector_all(PROMPTS,
-                                     "nodes => nodes.map(node => node.textContent.trim())")
+    return page.eval_on_selector_all(PROMPTS, "nodes => nodes.map(node => node.textContent.trim())")
 
 
 def problems_shown(page):
     """Text of every stderr output and traceback on the page."""
-    return page.eval_on_selector_all(f'.jp-OutputArea-output[data-mime-type="{STDERR}"]',
-                                     "nodes => nodes.map(node => node.textContent)")
+    return page.eval_on_selector_all(
+        f'.jp-OutputArea-output[data-mime-type="{STDERR}"]', "nodes => nodes.map(node => node.textContent)"
+    )
 
 
 def assert_every_cell_ran_once_in_order(page):
@@ -157,7 +168,11 @@ def bring_into_view(page, selector):
             const box = element.getBoundingClientRect();
             const seen = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 20));
             return seen !== null && (seen === element || element.contains(seen));
-        }""", arg=selector, polling=250, timeout=DRAW_MS)
+        }""",
+        arg=selector,
+        polling=250,
+        timeout=DRAW_MS,
+    )
 
 
 def save_screenshot(page, name):
@@ -174,13 +189,18 @@ def test_start_here_runs_in_jupyterlab_and_draws_the_live_graph(lab, page):
     assert_every_cell_ran_once_in_order(page)
 
     try:
-        page.wait_for_function(f"() => ({WIDGET_IMAGES})().some(image => image.width > 0 && image.height > 0)",
-                               polling=250, timeout=DRAW_MS)
+        page.wait_for_function(
+            f"() => ({WIDGET_IMAGES})().some(image => image.width > 0 && image.height > 0)",
+            polling=250,
+            timeout=DRAW_MS,
+        )
     except PlaywrightTimeout as error:
         shot = save_screenshot(page, "browser-no-live-graph.png")
-        raise AssertionError(f"no live graph picture within {DRAW_MS // 1000} s of the last cell ({START} should "
-                             f"turn it on with %load_ext kit); widget images {page.evaluate(WIDGET_IMAGES)}, "
-                             f"labels {page.evaluate(LABELS)}; see {shot}") from error
+        raise AssertionError(
+            f"no live graph picture within {DRAW_MS // 1000} s of the last cell ({START} should "
+            f"turn it on with %load_ext kit); widget images {page.evaluate(WIDGET_IMAGES)}, "
+            f"labels {page.evaluate(LABELS)}; see {shot}"
+        ) from error
     images = drawn_images(page)
     assert images and all(image["src"] for image in images)
     layers, status = layer_count(page)
@@ -191,15 +211,22 @@ def test_start_here_runs_in_jupyterlab_and_draws_the_live_graph(lab, page):
 
     if "stopped" not in status:  # the graph is still live: a new layer shows up at once
         before = images[0]["src"]
-        add_cell_and_run(page, "import keras\n"
-                               "browser_input = keras.Input((3,), name='browser_input')\n"
-                               "browser_dense = keras.layers.Dense(2, name='browser_dense')(browser_input)")
+        add_cell_and_run(
+            page,
+            "import keras\n"
+            "browser_input = keras.Input((3,), name='browser_input')\n"
+            "browser_dense = keras.layers.Dense(2, name='browser_dense')(browser_input)",
+        )
         page.wait_for_function(
             f"() => ({LABELS})().some(text => text.startsWith('{layers + 2} layers'))",
-            polling=250, timeout=DRAW_MS)
+            polling=250,
+            timeout=DRAW_MS,
+        )
         page.wait_for_function(
             f"() => ({WIDGET_IMAGES})().some(image => image.src !== {json.dumps(before)} && image.width > 0)",
-            polling=250, timeout=DRAW_MS)
+            polling=250,
+            timeout=DRAW_MS,
+        )
         assert not problems_shown(page), problems_shown(page)
         bring_into_view(page, ".jupyter-widgets img.widget-image")
         save_screenshot(page, "browser-00_start_here-grown.png")

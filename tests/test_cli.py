@@ -9,8 +9,8 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-
 from browser_support import free_port, serve
+
 from kit import cli, doctor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,8 +20,15 @@ SOURCES = ROOT / "exercises" / "source"
 
 def kit(*arguments, cwd=ROOT, environment=None, timeout=180):
     environment = dict(os.environ if environment is None else environment, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run([str(KIT), *map(str, arguments)], cwd=cwd, env=environment,
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [str(KIT), *map(str, arguments)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def make_course(folder: Path) -> Path:
@@ -34,16 +41,20 @@ def make_course(folder: Path) -> Path:
 
 # --- help and wrong arguments -------------------------------------------------
 
+
 def test_console_script_is_installed():
     assert KIT.is_file(), f"expected the kit command at {KIT}: is the kit installed (pip install -e .)?"
 
 
-@pytest.mark.parametrize("command, words", [
-    ([], ["lab", "release", "doctor"]),
-    (["lab"], ["JupyterLab", "00_start_here.ipynb", "--port", "--no-browser"]),
-    (["release"], ["student", "exercises/source", "--check"]),
-    (["doctor"], ["TensorFlow", "Graphviz", "memory", "widgets", "fix"]),
-])
+@pytest.mark.parametrize(
+    "command, words",
+    [
+        ([], ["lab", "release", "doctor"]),
+        (["lab"], ["JupyterLab", "00_start_here.ipynb", "--port", "--no-browser"]),
+        (["release"], ["student", "exercises/source", "--check"]),
+        (["doctor"], ["TensorFlow", "Graphviz", "memory", "widgets", "fix"]),
+    ],
+)
 def test_every_command_has_help(command, words):
     shown = kit(*command, "--help")
     assert shown.returncode == 0, shown.stderr
@@ -52,15 +63,18 @@ def test_every_command_has_help(command, words):
         assert word in text, f"'kit {' '.join(command)} --help' does not mention {word!r}:\n{shown.stdout}"
 
 
-@pytest.mark.parametrize("arguments, message", [
-    ([], "the following arguments are required: COMMAND"),
-    (["fly"], "invalid choice: 'fly' (choose from 'lab', 'release', 'doctor')"),
-    (["doctor", "--fast"], "unrecognized arguments: --fast"),
-    (["lab", "--port", "99999"], "expected a port number (1-65535), got 99999"),
-    (["lab", "--port", "eight"], "expected a port number (1-65535), got 'eight'"),
-    (["lab", "notebooks/no_such.ipynb"], "notebooks/no_such.ipynb does not exist there"),
-    (["release", "--source", "/no/such/folder"], "/no/such/folder is not a folder"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ([], "the following arguments are required: COMMAND"),
+        (["fly"], "invalid choice: 'fly' (choose from 'lab', 'release', 'doctor')"),
+        (["doctor", "--fast"], "unrecognized arguments: --fast"),
+        (["lab", "--port", "99999"], "expected a port number (1-65535), got 99999"),
+        (["lab", "--port", "eight"], "expected a port number (1-65535), got 'eight'"),
+        (["lab", "notebooks/no_such.ipynb"], "notebooks/no_such.ipynb does not exist there"),
+        (["release", "--source", "/no/such/folder"], "/no/such/folder is not a folder"),
+    ],
+)
 def test_wrong_arguments_get_a_clear_error(arguments, message):
     shown = kit(*arguments)
     assert shown.returncode == 2
@@ -84,6 +98,7 @@ def test_find_course_from_a_subfolder_and_from_the_package(tmp_path):
 
 
 # --- kit lab --------------------------------------------------------------------
+
 
 def test_kit_lab_serves_the_course_and_opens_start_here(tmp_path):
     course = make_course(tmp_path / "course")
@@ -109,6 +124,7 @@ def test_lab_command_adds_allow_root_only_for_root():
 
 
 # --- kit release ----------------------------------------------------------------
+
 
 def test_release_writes_student_notebooks_in_the_course(tmp_path):
     course = make_course(tmp_path / "course")
@@ -147,14 +163,19 @@ def test_release_with_explicit_folders_and_no_notebooks(tmp_path):
 
 
 def doctor_lines(shown):
-    return {line.split()[1]: line for line in shown.stdout.splitlines() if line.startswith("  ") and
-            line.split()[0] in doctor.MARKS.values()}
+    return {
+        line.split()[1]: line
+        for line in shown.stdout.splitlines()
+        if line.startswith("  ") and line.split()[0] in doctor.MARKS.values()
+    }
 
 
 def test_doctor_reports_this_machine():
     shown = kit("doctor", cwd="/")
     lines = doctor_lines(shown)
-    assert set(lines) == {"Python", "TensorFlow", "Keras", "devices", "Graphviz", "memory", "widgets"}, shown.stdout
+    assert set(lines) == {"Python", "TensorFlow", "Keras", "devices", "Graphviz", "memory", "widgets"}, (
+        shown.stdout
+    )
     assert f"{sys.version_info.major}.{sys.version_info.minor}." in lines["Python"]
     assert metadata.version("tensorflow") in lines["TensorFlow"]
     assert metadata.version("keras") in lines["Keras"]

@@ -19,34 +19,44 @@ import kit.datasets as ds
 # name -> (loader, small keyword arguments, expected x shapes, expected y shapes) for n=6
 N = 6
 WORLDS = {
-    "mnist": (ds.mnist, {"source": "generated", "verbose": False},
-              (N, 28, 28), (N,)),
-    "cifar10": (ds.cifar10, {"source": "generated", "verbose": False},
-                (N, 32, 32, 3), (N, 1)),
-    "digit_pairs": (ds.digit_pairs, {},
-                    {"digit_a": (N, 27, 27, 1), "digit_b": (N, 27, 27, 1)}, (N, 1)),
-    "shape_views": (ds.shape_views, {},
-                    {"gray": (N, 64, 64, 1), "colour": (N, 32, 32, 3)}, (N, 1)),
-    "headlines": (ds.headlines, {},
-                  {"main_input": (N, 100), "aux_input": (N, 5)},
-                  {"main_output": (N, 1), "aux_output": (N, 1)}),
-    "tickets": (ds.tickets, {},
-                {"title": (N, 10), "body": (N, 100), "tags": (N, 12)},
-                {"priority": (N, 1), "department": (N, 4)}),
+    "mnist": (ds.mnist, {"source": "generated", "verbose": False}, (N, 28, 28), (N,)),
+    "cifar10": (ds.cifar10, {"source": "generated", "verbose": False}, (N, 32, 32, 3), (N, 1)),
+    "digit_pairs": (ds.digit_pairs, {}, {"digit_a": (N, 27, 27, 1), "digit_b": (N, 27, 27, 1)}, (N, 1)),
+    "shape_views": (ds.shape_views, {}, {"gray": (N, 64, 64, 1), "colour": (N, 32, 32, 3)}, (N, 1)),
+    "headlines": (
+        ds.headlines,
+        {},
+        {"main_input": (N, 100), "aux_input": (N, 5)},
+        {"main_output": (N, 1), "aux_output": (N, 1)},
+    ),
+    "tickets": (
+        ds.tickets,
+        {},
+        {"title": (N, 10), "body": (N, 100), "tags": (N, 12)},
+        {"priority": (N, 1), "department": (N, 4)},
+    ),
     "tweets": (ds.tweets, {}, {"tweet_a": (N, 280, 256), "tweet_b": (N, 280, 256)}, (N, 1)),
-    "shapes_vqa": (ds.shapes_vqa, {},
-                   {"image_input": (N, 32, 32, 3), "question_input": (N, 12)}, (N,)),
-    "moving_shapes_vqa": (ds.moving_shapes_vqa, {},
-                          {"video_input": (N, 8, 32, 32, 3), "video_question_input": (N, 12)},
-                          (N,)),
+    "shapes_vqa": (ds.shapes_vqa, {}, {"image_input": (N, 32, 32, 3), "question_input": (N, 12)}, (N,)),
+    "moving_shapes_vqa": (
+        ds.moving_shapes_vqa,
+        {},
+        {"video_input": (N, 8, 32, 32, 3), "video_question_input": (N, 12)},
+        (N,),
+    ),
     "clusters": (ds.clusters, {}, (N, 16), (N,)),
-    "vector_pairs": (ds.vector_pairs, {}, {"x_in": (N, 100), "y_in": (N, 100)},
-                     {"x_out": (N, 1), "y_out": (N, 1)}),
-    "categorical_numeric": (ds.categorical_numeric, {},
-                            {"categorical_input": (N, 16), "numeric_input": (N, 32)},
-                            {"binary_pred": (N, 1), "categorical_pred": (N,)}),
-    "sequences": (ds.sequences, {}, (N, 100, 1),
-                  {"class_output": (N, 1), "sequence_output": (N, 100, 1)}),
+    "vector_pairs": (
+        ds.vector_pairs,
+        {},
+        {"x_in": (N, 100), "y_in": (N, 100)},
+        {"x_out": (N, 1), "y_out": (N, 1)},
+    ),
+    "categorical_numeric": (
+        ds.categorical_numeric,
+        {},
+        {"categorical_input": (N, 16), "numeric_input": (N, 32)},
+        {"binary_pred": (N, 1), "categorical_pred": (N,)},
+    ),
+    "sequences": (ds.sequences, {}, (N, 100, 1), {"class_output": (N, 1), "sequence_output": (N, 100, 1)}),
 }
 
 
@@ -60,8 +70,7 @@ def shapes(tree):
 
 
 def same(a, b):
-    return all(ka == kb and np.array_equal(va, vb) for (ka, va), (kb, vb)
-               in zip(leaves(a), leaves(b)))
+    return all(ka == kb and np.array_equal(va, vb) for (ka, va), (kb, vb) in zip(leaves(a), leaves(b)))
 
 
 def load(name, n_train=N, n_test=N, **extra):
@@ -102,12 +111,12 @@ def test_value_ranges_and_label_sets():
     (x, y), _ = ds.cifar10(200, 10, source="generated", verbose=False)
     assert set(y.ravel().tolist()) == set(range(10))
     (x, y), _ = ds.digit_pairs(50, 2)
-    assert 0 <= x["digit_a"].min() and x["digit_a"].max() <= 1 and y.mean() == 0.5
+    assert x["digit_a"].min() >= 0 and x["digit_a"].max() <= 1 and y.mean() == 0.5
     (x, y), _ = ds.headlines(50, 2)
     assert x["main_input"].max() <= len(ds.HEADLINE_WORDS) < 10000
     assert (x["main_input"][:, 0] == 0).all()  # left-padded like pad_sequences
     (x, y), _ = ds.tickets(50, 2)
-    assert ((0 < y["priority"]) & (y["priority"] < 1)).all()
+    assert ((y["priority"] > 0) & (y["priority"] < 1)).all()
     assert (y["department"].sum(1) == 1).all() and set(np.unique(x["tags"])) <= {0, 1}
     (x, y), _ = ds.tweets(10, 2, dtype="float32")
     rows = x["tweet_a"].sum(-1)
@@ -151,8 +160,9 @@ def test_vqa_answers_are_true_for_the_pictures():
         assert ds.decode_answer(answer) == answer_vqa(question, scene["objects"])
         kinds[question.split()[1]] += 1
         for obj in scene["objects"]:  # the picture shows each object in its colour
-            np.testing.assert_allclose(colour_at(image, obj["row"], obj["col"]),
-                                       rgb[obj["colour"]], atol=0.12)
+            np.testing.assert_allclose(
+                colour_at(image, obj["row"], obj["col"]), rgb[obj["colour"]], atol=0.12
+            )
     assert len(kinds) == 4 and min(kinds.values()) > 30
     answers = collections.Counter(ds.ANSWERS[a] for a in y)
     assert answers["yes"] > 10 and answers["no"] > 10
@@ -177,8 +187,7 @@ def test_video_answers_are_true_and_shapes_really_move_that_way():
     (x, y, scenes), _ = ds.moving_shapes_vqa(200, 2, with_scenes=True)
     step_of = {"left": (0, -1), "right": (0, 1), "up": (-1, 0), "down": (1, 0)}
     rgb = dict(zip(ds._COLOURS, ds._COLOUR_RGB))
-    for video, ids, answer, scene in zip(x["video_input"], x["video_question_input"], y,
-                                         scenes):
+    for video, ids, answer, scene in zip(x["video_input"], x["video_question_input"], y, scenes):
         question = ds.decode(ids, ds.QA_WORDS)
         assert ds.decode_answer(answer) == answer_video(question, scene["objects"])
         for obj in scene["objects"]:
@@ -232,8 +241,7 @@ def test_offline_switch_says_what_is_used_instead(empty_keras_home, capsys):
     assert np.array_equal(x, generated[0])
 
 
-def test_kit_offline_environment_variable_keeps_loaders_offline(empty_keras_home,
-                                                                 monkeypatch, capsys):
+def test_kit_offline_environment_variable_keeps_loaders_offline(empty_keras_home, monkeypatch, capsys):
     monkeypatch.setenv("KIT_OFFLINE", "1")
     ds.cifar10(20, 5)
     out = capsys.readouterr().out
@@ -241,8 +249,7 @@ def test_kit_offline_environment_variable_keeps_loaders_offline(empty_keras_home
     assert "SHAPE_CLASSES" in out
 
 
-def test_unreachable_server_falls_back_to_generated(empty_keras_home, closed_port_origins,
-                                                    capsys):
+def test_unreachable_server_falls_back_to_generated(empty_keras_home, closed_port_origins, capsys):
     (x, _), _ = ds.mnist(10, 5, online=True)
     out = capsys.readouterr().out
     assert f"127.0.0.1:{closed_port_origins} is unreachable" in out
@@ -255,10 +262,12 @@ def test_cached_keras_file_is_used_fake_mnist_written_by_the_test(empty_keras_ho
     folder = empty_keras_home / "datasets"
     folder.mkdir()
     rng = np.random.default_rng(0)
-    fake = {"x_train": rng.integers(0, 256, (50, 28, 28), dtype=np.uint8),
-            "y_train": np.arange(50, dtype=np.uint8) % 10,
-            "x_test": rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
-            "y_test": np.arange(20, dtype=np.uint8) % 10}
+    fake = {
+        "x_train": rng.integers(0, 256, (50, 28, 28), dtype=np.uint8),
+        "y_train": np.arange(50, dtype=np.uint8) % 10,
+        "x_test": rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+        "y_test": np.arange(20, dtype=np.uint8) % 10,
+    }
     np.savez(folder / "mnist.npz", **fake)
     (x, y), (x_test, y_test) = ds.mnist(30, 10, online=False)
     assert "MNIST (keras.datasets cache)" in capsys.readouterr().out
@@ -268,8 +277,7 @@ def test_cached_keras_file_is_used_fake_mnist_written_by_the_test(empty_keras_ho
         ds.mnist(60, 10, online=False)
 
 
-def test_cached_cifar_batches_are_used_fake_batches_written_by_the_test(empty_keras_home,
-                                                                        capsys):
+def test_cached_cifar_batches_are_used_fake_batches_written_by_the_test(empty_keras_home, capsys):
     folder = empty_keras_home / "datasets" / "cifar-10-batches-py-target" / "cifar-10-batches-py"
     folder.mkdir(parents=True)
     for i, name in enumerate([f"data_batch_{k}" for k in range(1, 6)] + ["test_batch"]):
@@ -294,26 +302,28 @@ def test_corrupt_cache_falls_back_and_says_why(empty_keras_home, capsys):
 # ---- bad arguments ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("call, error, message", [
-    (lambda: ds.mnist(0, 5, verbose=False), ValueError, "n_train must be an int >= 1, got 0"),
-    (lambda: ds.headlines(10.5), TypeError, "n_train must be an int, got float"),
-    (lambda: ds.tickets(seed=-1), ValueError, "seed must be an int >= 0"),
-    (lambda: ds.mnist(source="web"), ValueError, "source must be one of 'auto'"),
-    (lambda: ds.cifar10(online="yes"), TypeError, "online must be True, False or None"),
-    (lambda: ds.digit_pairs(size=5), ValueError, "size must be an int >= 12, got 5"),
-    (lambda: ds.shapes_vqa(question_length=3), ValueError, "question_length must be"),
-    (lambda: ds.moving_shapes_vqa(frames=1), ValueError, "frames must be an int >= 2"),
-    (lambda: ds.tweets(dtype="int64"), ValueError, "dtype must be one of 'uint8'"),
-    (lambda: ds.clusters(spread=0), ValueError, "spread must be a positive number"),
-    (lambda: ds.digit_images(3, labels=[1, 2, 10]), ValueError, "labels must be 3 ints"),
-    (lambda: ds.decode([99], ds.QA_WORDS), ValueError, f"ids must be in 0..{len(ds.QA_WORDS)}"),
-    (lambda: ds.decode_answer(500), ValueError,
-     f"answer index must be in 0..{len(ds.ANSWERS) - 1}"),
-    (lambda: ds.encode_question("what colour is the dog ?"), ValueError, "unknown words"),
-    (lambda: ds.show("planets"), ValueError, "unknown world 'planets'; expected one of"),
-    (lambda: ds.show({"a": np.zeros(3)}, {}), ValueError, "no picture for inputs named"),
-    (lambda: ds.show(np.zeros(5)), ValueError, "cannot picture an array of shape"),
-])
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: ds.mnist(0, 5, verbose=False), ValueError, "n_train must be an int >= 1, got 0"),
+        (lambda: ds.headlines(10.5), TypeError, "n_train must be an int, got float"),
+        (lambda: ds.tickets(seed=-1), ValueError, "seed must be an int >= 0"),
+        (lambda: ds.mnist(source="web"), ValueError, "source must be one of 'auto'"),
+        (lambda: ds.cifar10(online="yes"), TypeError, "online must be True, False or None"),
+        (lambda: ds.digit_pairs(size=5), ValueError, "size must be an int >= 12, got 5"),
+        (lambda: ds.shapes_vqa(question_length=3), ValueError, "question_length must be"),
+        (lambda: ds.moving_shapes_vqa(frames=1), ValueError, "frames must be an int >= 2"),
+        (lambda: ds.tweets(dtype="int64"), ValueError, "dtype must be one of 'uint8'"),
+        (lambda: ds.clusters(spread=0), ValueError, "spread must be a positive number"),
+        (lambda: ds.digit_images(3, labels=[1, 2, 10]), ValueError, "labels must be 3 ints"),
+        (lambda: ds.decode([99], ds.QA_WORDS), ValueError, f"ids must be in 0..{len(ds.QA_WORDS)}"),
+        (lambda: ds.decode_answer(500), ValueError, f"answer index must be in 0..{len(ds.ANSWERS) - 1}"),
+        (lambda: ds.encode_question("what colour is the dog ?"), ValueError, "unknown words"),
+        (lambda: ds.show("planets"), ValueError, "unknown world 'planets'; expected one of"),
+        (lambda: ds.show({"a": np.zeros(3)}, {}), ValueError, "no picture for inputs named"),
+        (lambda: ds.show(np.zeros(5)), ValueError, "cannot picture an array of shape"),
+    ],
+)
 def test_bad_arguments_get_clear_messages(call, error, message):
     with pytest.raises(error, match=re.escape(message)):
         call()
@@ -410,8 +420,7 @@ def test_signal_digit_pairs():
 def test_signal_shape_views():
     (x, y), (xt, yt) = ds.shape_views(400, 200)
     for key in ("gray", "colour"):
-        accuracy = nearest_centroid_accuracy(spectrum(x[key]), y[:, 0], spectrum(xt[key]),
-                                             yt[:, 0])
+        accuracy = nearest_centroid_accuracy(spectrum(x[key]), y[:, 0], spectrum(xt[key]), yt[:, 0])
         print(f"shape views ({key}), nearest centroid on spectra: {accuracy:.2f} (chance 0.50)")
         assert accuracy > 0.75
 
@@ -428,8 +437,10 @@ def test_signal_headlines_text_and_side_information():
     main = np.c_[aux, xt["aux_input"], np.ones(400)] @ weights > 0
     main_accuracy = np.mean(main == yt["main_output"][:, 0])
     text_only = np.mean(aux == yt["main_output"][:, 0])
-    print(f"headlines: aux from text {text_accuracy:.2f}, main from text {text_only:.2f}, "
-          f"main from text + aux_input {main_accuracy:.2f} (chance 0.50)")
+    print(
+        f"headlines: aux from text {text_accuracy:.2f}, main from text {text_only:.2f}, "
+        f"main from text + aux_input {main_accuracy:.2f} (chance 0.50)"
+    )
     assert text_accuracy > 0.9 and main_accuracy > text_only + 0.05 and main_accuracy > 0.8
 
 
@@ -450,8 +461,7 @@ def test_signal_tickets():
     weights = np.linalg.lstsq(counts(words, x["tags"]), y["priority"][:, 0], rcond=None)[0]
     guess = counts(words_test, xt["tags"]) @ weights
     correlation = np.corrcoef(guess, yt["priority"][:, 0])[0, 1]
-    print(f"tickets: department {accuracy:.2f} (chance 0.25), priority correlation "
-          f"{correlation:.2f}")
+    print(f"tickets: department {accuracy:.2f} (chance 0.25), priority correlation {correlation:.2f}")
     assert accuracy > 0.8 and correlation > 0.7
 
 
@@ -488,8 +498,9 @@ def pooled(images):
 
 def test_signal_shapes_vqa_needs_the_picture():
     (x, y), (xt, yt) = ds.shapes_vqa(3000, 300)
-    guess, prior = nearest_neighbour_answers(pooled(x["image_input"]), x["question_input"], y,
-                                             pooled(xt["image_input"]), xt["question_input"])
+    guess, prior = nearest_neighbour_answers(
+        pooled(x["image_input"]), x["question_input"], y, pooled(xt["image_input"]), xt["question_input"]
+    )
     accuracy, question_only = np.mean(guess == yt), np.mean(prior == yt)
     print(f"shapes VQA: nearest picture {accuracy:.2f}, question alone {question_only:.2f}")
     assert accuracy > question_only + 0.12
@@ -498,9 +509,13 @@ def test_signal_shapes_vqa_needs_the_picture():
 def test_signal_moving_shapes_needs_the_video():
     (x, y), (xt, yt) = ds.moving_shapes_vqa(800, 200)
     ends = lambda v: pooled(v[:, [0, -1]])  # noqa: E731 - first and last frame
-    guess, prior = nearest_neighbour_answers(ends(x["video_input"]), x["video_question_input"],
-                                             y, ends(xt["video_input"]),
-                                             xt["video_question_input"])
+    guess, prior = nearest_neighbour_answers(
+        ends(x["video_input"]),
+        x["video_question_input"],
+        y,
+        ends(xt["video_input"]),
+        xt["video_question_input"],
+    )
     accuracy, question_only = np.mean(guess == yt), np.mean(prior == yt)
     print(f"moving shapes: nearest video {accuracy:.2f}, question alone {question_only:.2f}")
     assert accuracy > question_only + 0.15
@@ -524,10 +539,10 @@ def test_signal_clusters_vector_pairs_categorical_numeric_sequences():
     (x, y), (xt, yt) = ds.vector_pairs(1000, 300)
     both, both_test = np.c_[x["x_in"], x["y_in"]], np.c_[xt["x_in"], xt["y_in"]]
     assert least_squares_accuracy(both, y["x_out"][:, 0], both_test, yt["x_out"][:, 0]) > 0.8
-    assert least_squares_accuracy(x["x_in"], y["x_out"][:, 0], xt["x_in"],
-                                  yt["x_out"][:, 0]) < 0.75  # x_out needs both inputs
-    assert least_squares_accuracy(both, y["y_out"][:, 0], both_test, yt["y_out"][:, 0],
-                                  classes=10) > 0.3
+    assert (
+        least_squares_accuracy(x["x_in"], y["x_out"][:, 0], xt["x_in"], yt["x_out"][:, 0]) < 0.75
+    )  # x_out needs both inputs
+    assert least_squares_accuracy(both, y["y_out"][:, 0], both_test, yt["y_out"][:, 0], classes=10) > 0.3
 
     (x, y), (xt, yt) = ds.categorical_numeric(1000, 300)
 
@@ -537,10 +552,11 @@ def test_signal_clusters_vector_pairs_categorical_numeric_sequences():
             np.add.at(row, codes, 1)
         return np.c_[counts, x["numeric_input"]]
 
-    assert least_squares_accuracy(table(x), y["binary_pred"][:, 0], table(xt),
-                                  yt["binary_pred"][:, 0]) > 0.8
-    assert least_squares_accuracy(table(x), y["categorical_pred"], table(xt),
-                                  yt["categorical_pred"], classes=3) > 0.8
+    assert least_squares_accuracy(table(x), y["binary_pred"][:, 0], table(xt), yt["binary_pred"][:, 0]) > 0.8
+    assert (
+        least_squares_accuracy(table(x), y["categorical_pred"], table(xt), yt["categorical_pred"], classes=3)
+        > 0.8
+    )
 
     (x, y), (xt, yt) = ds.sequences(10, 300)
     slope = np.polyfit(np.arange(100), xt[:, :, 0].T, 1)[0]

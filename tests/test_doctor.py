@@ -44,9 +44,15 @@ def test_gpu_driver_without_tensorflow_gpu_on_fake_devices():
 
 
 def test_widget_checks():
-    assert doctor.widget_manager_version() == json.loads(
-        (Path(sys.prefix) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager/package.json")
-        .read_text())["version"]
+    assert (
+        doctor.widget_manager_version()
+        == json.loads(
+            (
+                Path(sys.prefix)
+                / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager/package.json"
+            ).read_text()
+        )["version"]
+    )
     assert doctor.check_widgets("8.1.7", "4.4.0", "5.0.13").status == doctor.OK
     missing = doctor.check_widgets("8.1.7", "4.4.0", None)
     assert missing.status == doctor.PROBLEM and "restart JupyterLab" in missing.fix
@@ -56,9 +62,11 @@ def test_widget_checks():
 
 
 def test_report_headline_counts_problems():
-    findings = [doctor.Finding("memory", doctor.PROBLEM, "0.5 GiB", "close kernels"),
-                doctor.Finding("Graphviz", doctor.NOTE, "missing", "apt-get install graphviz"),
-                doctor.Finding("Python", doctor.OK, "3.11.7")]
+    findings = [
+        doctor.Finding("memory", doctor.PROBLEM, "0.5 GiB", "close kernels"),
+        doctor.Finding("Graphviz", doctor.NOTE, "missing", "apt-get install graphviz"),
+        doctor.Finding("Python", doctor.OK, "3.11.7"),
+    ]
     report = doctor.format_findings(findings)
     assert report.splitlines()[0] == "kit doctor: 1 problem found, each with its fix"
     assert "  ✗ memory" in report and "      fix: close kernels" in report

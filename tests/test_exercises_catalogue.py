@@ -42,8 +42,16 @@ def test_solution_passes(name):
 
 def test_catalogue_names_are_the_ten_exercises_in_course_order():
     assert names() == [
-        "functional_mlp", "multi_io", "siamese_lstm", "node_indexing", "inception_module",
-        "residual_projection", "shared_vision", "vqa", "reusable_encoder", "custom_layer",
+        "functional_mlp",
+        "multi_io",
+        "siamese_lstm",
+        "node_indexing",
+        "inception_module",
+        "residual_projection",
+        "shared_vision",
+        "vqa",
+        "reusable_encoder",
+        "custom_layer",
     ]
 
 

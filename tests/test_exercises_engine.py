@@ -2,7 +2,12 @@
 
 from kit.exercises.catalogue import EXERCISES, FUNCTIONAL_MLP, SIAMESE_LSTM
 from kit.exercises.engine import (
-    Requirement, Unmet, other_exercise, run_requirements, subject_signature, wrong_exercise_problem,
+    Requirement,
+    Unmet,
+    other_exercise,
+    run_requirements,
+    subject_signature,
+    wrong_exercise_problem,
 )
 from kit.exercises.subject import resolve
 from kit.quiet import import_keras_quietly

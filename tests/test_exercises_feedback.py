@@ -79,9 +79,11 @@ def test_a_hint_renders_as_html_too():
 
 def test_the_progress_report_counts_and_marks_each_exercise():
     report = ProgressReport(
-        [("a", "First", {"passed": True, "attempts": 2, "first_passed": "2025-01-02T03:04:05+00:00"}),
-         ("b", "Second", {"passed": False, "attempts": 3}),
-         ("c", "Third", {})],
+        [
+            ("a", "First", {"passed": True, "attempts": 2, "first_passed": "2025-01-02T03:04:05+00:00"}),
+            ("b", "Second", {"passed": False, "attempts": 3}),
+            ("c", "Third", {}),
+        ],
         "/tmp/progress.json",
     )
     assert len(report) == 1 and report.passed == ["a"]

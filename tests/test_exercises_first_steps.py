@@ -1,9 +1,9 @@
 """Wrong answers to the first-steps exercises (MLP, named inputs and outputs, custom layer)
 fail with the intended message."""
 
-from kit.quiet import import_keras_quietly
-
 from exercise_support import failing
+
+from kit.quiet import import_keras_quietly
 
 keras = import_keras_quietly()
 layers = keras.layers
@@ -29,8 +29,12 @@ def mlp(output_activation="softmax", hidden=(64, 64), shape=(784,), sequential=F
 
 
 def test_mlp_with_relu_output_is_told_to_use_softmax():
-    result = failing("functional_mlp", mlp(output_activation="relu"), "output Dense(10)",
-                     "uses activation 'relu', expected 'softmax'")
+    result = failing(
+        "functional_mlp",
+        mlp(output_activation="relu"),
+        "output Dense(10)",
+        "uses activation 'relu', expected 'softmax'",
+    )
     assert any("rows of output 'digits' sum to" in m for m in result.failures)
 
 
@@ -44,16 +48,26 @@ def test_mlp_built_as_sequential_is_told_to_use_the_functional_api():
 
 
 def test_mlp_on_unflattened_images_gets_the_input_and_output_shapes():
-    result = failing("functional_mlp", mlp(shape=(28, 28)), "1 input",
-                     "input 'pixels' has shape (None, 28, 28), expected (None, 784)")
+    result = failing(
+        "functional_mlp",
+        mlp(shape=(28, 28)),
+        "1 input",
+        "input 'pixels' has shape (None, 28, 28), expected (None, 784)",
+    )
     assert any("output 'digits' has shape (None, 28, 10)" in m for m in result.failures)
 
 
 # multi_io
 
 
-def headline(loss_weights=None, compiled=True, aux_input=True, names_outputs=True,
-             aux_after_concat=False, single_loss=False):
+def headline(
+    loss_weights=None,
+    compiled=True,
+    aux_input=True,
+    names_outputs=True,
+    aux_after_concat=False,
+    single_loss=False,
+):
     def build():
         main_input = keras.Input(shape=(100,), dtype="int32", name="main_input")
         lstm_out = layers.LSTM(32)(layers.Embedding(10000, 512)(main_input))
@@ -67,7 +81,8 @@ def headline(loss_weights=None, compiled=True, aux_input=True, names_outputs=Tru
             x = layers.Dense(64, activation="relu")(x)
         main = layers.Dense(1, activation="sigmoid", name="main_output" if names_outputs else None)(x)
         aux = layers.Dense(1, activation="sigmoid", name="aux_output" if names_outputs else None)(
-            x if aux_after_concat else lstm_out)
+            x if aux_after_concat else lstm_out
+        )
         model = keras.Model(inputs, [main, aux])
         if compiled:
             loss = "binary_crossentropy" if single_loss else ["binary_crossentropy"] * 2
@@ -78,8 +93,12 @@ def headline(loss_weights=None, compiled=True, aux_input=True, names_outputs=Tru
 
 
 def test_multi_io_with_swapped_loss_weights_names_both_weights():
-    failing("multi_io", headline(loss_weights=[0.2, 1.0]), "compiled",
-            "the loss weights give 'main_output' 0.2 and 'aux_output' 1")
+    failing(
+        "multi_io",
+        headline(loss_weights=[0.2, 1.0]),
+        "compiled",
+        "the loss weights give 'main_output' 0.2 and 'aux_output' 1",
+    )
 
 
 def test_multi_io_uncompiled_is_told_to_compile():
@@ -87,18 +106,30 @@ def test_multi_io_uncompiled_is_told_to_compile():
 
 
 def test_multi_io_without_aux_input_counts_the_inputs():
-    failing("multi_io", headline(aux_input=False), "2 inputs",
-            "the model has 1 input ('main_input' (None, 100)); expected 2")
+    failing(
+        "multi_io",
+        headline(aux_input=False),
+        "2 inputs",
+        "the model has 1 input ('main_input' (None, 100)); expected 2",
+    )
 
 
 def test_multi_io_with_unnamed_outputs_is_told_the_names():
-    failing("multi_io", headline(names_outputs=False), "2 outputs",
-            "expected 'main_output': pass name='main_output' to the layer that produces it")
+    failing(
+        "multi_io",
+        headline(names_outputs=False),
+        "2 outputs",
+        "expected 'main_output': pass name='main_output' to the layer that produces it",
+    )
 
 
 def test_multi_io_with_aux_output_after_the_merge_must_read_the_lstm():
-    failing("multi_io", headline(aux_after_concat=True), "'aux_output' is Dense",
-            "it must read the LSTM output directly")
+    failing(
+        "multi_io",
+        headline(aux_after_concat=True),
+        "'aux_output' is Dense",
+        "it must read the LSTM output directly",
+    )
 
 
 def test_multi_io_with_the_guides_single_loss_is_told_about_keras_3():
@@ -152,8 +183,9 @@ class NoBias(ForgetsUnits):
 
 
 def test_custom_layer_without_kwargs_is_told_to_accept_them():
-    failing("custom_layer", custom_model(NoKwargs), "from_config(get_config())",
-            "Accept **kwargs in __init__")
+    failing(
+        "custom_layer", custom_model(NoKwargs), "from_config(get_config())", "Accept **kwargs in __init__"
+    )
 
 
 def test_custom_layer_forgetting_units_in_the_config_is_told_so():
@@ -162,10 +194,18 @@ def test_custom_layer_forgetting_units_in_the_config_is_told_so():
 
 
 def test_custom_layer_that_is_a_builtin_dense_is_told_to_subclass():
-    failing("custom_layer", custom_model(layers.Dense), "your own Layer subclass",
-            "the model only uses built-in layers")
+    failing(
+        "custom_layer",
+        custom_model(layers.Dense),
+        "your own Layer subclass",
+        "the model only uses built-in layers",
+    )
 
 
 def test_custom_layer_without_bias_is_told_to_add_it():
-    failing("custom_layer", custom_model(NoBias), "a kernel (4, 10) and a bias",
-            "has weights of shapes (4, 10); expected (4, 10) and (10,): add the bias")
+    failing(
+        "custom_layer",
+        custom_model(NoBias),
+        "a kernel (4, 10) and a bias",
+        "has weights of shapes (4, 10); expected (4, 10) and (10,): add the bias",
+    )

@@ -53,15 +53,22 @@ def test_broken_markers_are_refused():
 
 
 def test_the_student_version_drops_outputs_hidden_tests_and_run_metadata():
-    cell = new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n### BEGIN HIDDEN TESTS\n"
-                         "assert x == 1\n### END HIDDEN TESTS\nprint(x)")
+    cell = new_code_cell(
+        "### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n### BEGIN HIDDEN TESTS\n"
+        "assert x == 1\n### END HIDDEN TESTS\nprint(x)"
+    )
     cell.outputs = [nbformat.v4.new_output("stream", text="1\n")]
     cell.execution_count = 3
-    cell.metadata = {"execution": {"iopub.status.idle": "2025"}, "tags": ["keep"],
-                     "nbgrader": {"solution": True, "grade_id": "x"}}
+    cell.metadata = {
+        "execution": {"iopub.status.idle": "2025"},
+        "tags": ["keep"],
+        "nbgrader": {"solution": True, "grade_id": "x"},
+    }
     whole = new_code_cell("secret = 42")
     whole.metadata = {"nbgrader": {"solution": True, "grade_id": "y"}}
-    notebook = new_notebook(cells=[cell, whole], metadata={"language_info": {"name": "python", "version": "3.11.7"}})
+    notebook = new_notebook(
+        cells=[cell, whole], metadata={"language_info": {"name": "python", "version": "3.11.7"}}
+    )
     student = student_version(notebook)
     first, second = student.cells
     assert first.source == "# YOUR CODE HERE\nraise NotImplementedError()\nprint(x)"
@@ -75,8 +82,7 @@ def test_the_student_version_drops_outputs_hidden_tests_and_run_metadata():
 def test_the_student_notebooks_are_up_to_date():
     problems = out_of_date(SOURCE_DIR, STUDENT_DIR)
     assert problems == [], (
-        "student notebooks are out of date; run `python -m kit.exercises.release`:\n"
-        + "\n".join(problems)
+        "student notebooks are out of date; run `python -m kit.exercises.release`:\n" + "\n".join(problems)
     )
 
 
@@ -117,7 +123,9 @@ def test_the_command_checks_and_regenerates(tmp_path, capsys):
 def test_the_command_runs_as_a_module(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "kit.exercises.release", str(SOURCE_DIR), str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert len(list(tmp_path.glob("*.ipynb"))) == len(names())
@@ -140,8 +148,9 @@ def test_every_exercise_has_a_source_with_one_solution_cell_and_its_check():
         assert sources[0].index("TF_CPP_MIN_LOG_LEVEL") < sources[0].index("import_keras_quietly()")
         assert any(s.startswith(f'result = kit.check("{name}", ') for s in sources), name
         assert "result.hint()" in sources
-        assert all(c.outputs for c in notebook.cells if c.cell_type == "code"
-                   and c.source.startswith("result")), f"{name}: outputs not stored"
+        assert all(
+            c.outputs for c in notebook.cells if c.cell_type == "code" and c.source.startswith("result")
+        ), f"{name}: outputs not stored"
         student = nbformat.reads(render(path), as_version=4)
         assert all(not c.outputs for c in student.cells if c.cell_type == "code")
         assert "BEGIN SOLUTION" not in render(path)
@@ -155,7 +164,11 @@ def test_nbgrader_generate_assignment_accepts_the_sources(tmp_path):
     env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
     done = subprocess.run(
         [os.path.join(bin_dir, "nbgrader"), "generate_assignment", "exercises"],
-        cwd=course, env=env, capture_output=True, text=True, timeout=300,
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     released = sorted((course / "release" / "exercises").glob("*.ipynb"))
@@ -163,5 +176,7 @@ def test_nbgrader_generate_assignment_accepts_the_sources(tmp_path):
     for path in released:
         theirs = nbformat.read(path, as_version=4)
         ours = nbformat.read(STUDENT_DIR / path.name, as_version=4)
-        assert [(c.cell_type, c.source) for c in theirs.cells] == [(c.cell_type, c.source) for c in ours.cells]
+        assert [(c.cell_type, c.source) for c in theirs.cells] == [
+            (c.cell_type, c.source) for c in ours.cells
+        ]
         assert all(not c.outputs for c in theirs.cells if c.cell_type == "code")

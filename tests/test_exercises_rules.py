@@ -3,8 +3,20 @@
 import pytest
 
 from kit.exercises.rules import (
-    all_trainable, conv_params, dense_params, embedding_params, fmt_int, fmt_shape, forward,
-    functional_api, inputs, lstm_params, outputs, param_count, plural, quoted,
+    all_trainable,
+    conv_params,
+    dense_params,
+    embedding_params,
+    fmt_int,
+    fmt_shape,
+    forward,
+    functional_api,
+    inputs,
+    lstm_params,
+    outputs,
+    param_count,
+    plural,
+    quoted,
 )
 from kit.exercises.subject import Port, resolve
 from kit.quiet import import_keras_quietly
@@ -111,9 +123,14 @@ def test_all_trainable_names_the_frozen_layer():
     model = two_inputs()
     model.get_layer("out").trainable = False
     message = all_trainable().test(resolve(model))
-    assert message == "only 8 of 15 parameters are trainable; frozen: 'out' (7 parameters). Remove trainable=False."
+    assert (
+        message
+        == "only 8 of 15 parameters are trainable; frozen: 'out' (7 parameters). Remove trainable=False."
+    )
     model.trainable = False
-    assert "has trainable=False, so none of its 15 parameters would learn" in all_trainable().test(resolve(model))
+    assert "has trainable=False, so none of its 15 parameters would learn" in all_trainable().test(
+        resolve(model)
+    )
 
 
 def test_functional_api_refuses_sequential_only():

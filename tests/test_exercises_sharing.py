@@ -1,10 +1,10 @@
 """Wrong answers to the sharing exercises (shared LSTM, nodes, shared vision model,
 reusable encoder) fail with the intended message."""
 
+from exercise_support import failing
+
 import kit
 from kit.quiet import import_keras_quietly
-
-from exercise_support import failing
 
 keras = import_keras_quietly()
 layers = keras.layers
@@ -28,8 +28,12 @@ def siamese(shared=True, units=64, merge="concatenate", same_twice=False, activa
 
 
 def test_siamese_with_two_lstms_is_told_to_share_one_instance():
-    result = failing("siamese_lstm", siamese(shared=False), "one LSTM(64) object",
-                     "the two tweet branches use two different LSTM layers")
+    result = failing(
+        "siamese_lstm",
+        siamese(shared=False),
+        "one LSTM(64) object",
+        "the two tweet branches use two different LSTM layers",
+    )
     item = next(i for i in result.items if "one LSTM(64)" in i.text)
     assert "on 'tweet_a'" in item.message and "on 'tweet_b'" in item.message
     assert "call one LSTM instance on both inputs" in item.message
@@ -41,8 +45,7 @@ def test_siamese_with_the_wrong_units_names_the_layer():
 
 
 def test_siamese_merged_by_add_is_told_to_concatenate():
-    failing("siamese_lstm", siamese(merge="add"), "concatenated",
-            "not concatenated but merged by")
+    failing("siamese_lstm", siamese(merge="add"), "concatenated", "not concatenated but merged by")
 
 
 def test_siamese_concatenating_one_encoding_twice_is_caught():
@@ -50,8 +53,12 @@ def test_siamese_concatenating_one_encoding_twice_is_caught():
 
 
 def test_siamese_with_relu_output_is_told_to_use_sigmoid():
-    failing("siamese_lstm", siamese(activation="relu"), "Dense(1, sigmoid)",
-            "uses activation 'relu', expected 'sigmoid'")
+    failing(
+        "siamese_lstm",
+        siamese(activation="relu"),
+        "Dense(1, sigmoid)",
+        "uses activation 'relu', expected 'sigmoid'",
+    )
 
 
 # node_indexing
@@ -65,7 +72,7 @@ def picker(copies=False, order=(1, 0), large_first=False, conv=None):
         if copies:
             other = layers.Conv2D(16, (3, 3), padding="same")
             return keras.Model([small, large], [other(large), shared(small)])
-        for image in ((large, small) if large_first else (small, large)):
+        for image in (large, small) if large_first else (small, large):
             shared(image)
         outputs = [kit.nodes.get_output_at(shared, i) for i in order]
         return keras.Model([small, large], outputs)
@@ -74,26 +81,42 @@ def picker(copies=False, order=(1, 0), large_first=False, conv=None):
 
 
 def test_node_indexing_with_two_convolutions_is_told_to_share_one():
-    failing("node_indexing", picker(copies=True), "one Conv2D 'shared_conv'",
-            "the two images use two different Conv2D layers")
+    failing(
+        "node_indexing",
+        picker(copies=True),
+        "one Conv2D 'shared_conv'",
+        "the two images use two different Conv2D layers",
+    )
 
 
 def test_node_indexing_with_outputs_in_call_order_names_the_nodes():
-    failing("node_indexing", picker(order=(0, 1)), "output 1 is node 1",
-            "output 1 is node 0 of 'shared_conv' (None, 32, 32, 16); expected node 1")
+    failing(
+        "node_indexing",
+        picker(order=(0, 1)),
+        "output 1 is node 1",
+        "output 1 is node 0 of 'shared_conv' (None, 32, 32, 16); expected node 1",
+    )
 
 
 def test_node_indexing_calling_large_first_is_told_which_node_is_which():
-    failing("node_indexing", picker(large_first=True), "node 0 of 'shared_conv'",
-            "node 0 of 'shared_conv' is its call on 'large' (None, 64, 64, 3)")
+    failing(
+        "node_indexing",
+        picker(large_first=True),
+        "node 0 of 'shared_conv'",
+        "node 0 of 'shared_conv' is its call on 'large' (None, 64, 64, 3)",
+    )
 
 
 def test_node_indexing_with_a_layer_called_before_sees_nodes_two_and_three():
     conv = layers.Conv2D(16, (3, 3), padding="same", name="shared_conv")
     conv(keras.Input((8, 8, 3)))
     conv(keras.Input((8, 8, 3)))
-    failing("node_indexing", picker(conv=conv, order=(3, 2)), "node 0 of 'shared_conv'",
-            "are nodes 2 and 3, not 0 and 1")
+    failing(
+        "node_indexing",
+        picker(conv=conv, order=(3, 2)),
+        "node 0 of 'shared_conv'",
+        "are nodes 2 and 3, not 0 and 1",
+    )
 
 
 # shared_vision
@@ -116,9 +139,11 @@ def vision(copies=False, nested=True, pooling=True, frozen=False, same_names=Tru
             first.trainable = not frozen
             features = [first(a), second(b)]
         else:
+
             def inline(x):
                 x = layers.Conv2D(64, 3)(layers.Conv2D(64, 3)(x))
                 return layers.Flatten()(layers.MaxPooling2D(2)(x))
+
             features = [inline(a), inline(b)]
         out = layers.Dense(1, activation="sigmoid")(layers.concatenate(features))
         return keras.Model([a, b], out)
@@ -127,8 +152,12 @@ def vision(copies=False, nested=True, pooling=True, frozen=False, same_names=Tru
 
 
 def test_shared_vision_with_two_models_is_told_to_build_it_once():
-    failing("shared_vision", vision(copies=True, same_names=False), "one nested model 'vision_model'",
-            "go through two different vision models")
+    failing(
+        "shared_vision",
+        vision(copies=True, same_names=False),
+        "one nested model 'vision_model'",
+        "go through two different vision models",
+    )
 
 
 def test_shared_vision_built_twice_under_one_name_gets_advice_on_the_keras_error():
@@ -141,8 +170,12 @@ def test_shared_vision_with_inline_layers_is_told_to_nest_a_model():
 
 
 def test_shared_vision_without_pooling_lists_the_layers():
-    failing("shared_vision", vision(pooling=False), "vision_model: Conv2D",
-            "the layers of 'vision_model' are Conv2D, Conv2D, Flatten")
+    failing(
+        "shared_vision",
+        vision(pooling=False),
+        "vision_model: Conv2D",
+        "the layers of 'vision_model' are Conv2D, Conv2D, Flatten",
+    )
 
 
 def test_shared_vision_frozen_is_told_nothing_would_learn():
@@ -175,20 +208,31 @@ def autoencoder(copies=False, pair=True, code_units=128, last_activation="relu")
 
 
 def test_reusable_encoder_built_twice_is_told_the_copies_do_not_share():
-    failing("reusable_encoder", autoencoder(copies=True), "reuses the encoder's layers",
-            "none of the encoder's weights are in the autoencoder")
+    failing(
+        "reusable_encoder",
+        autoencoder(copies=True),
+        "reuses the encoder's layers",
+        "none of the encoder's weights are in the autoencoder",
+    )
 
 
 def test_reusable_encoder_returning_only_the_autoencoder_asks_for_the_pair():
-    failing("reusable_encoder", autoencoder(pair=False), None,
-            "expected the pair (encoder, autoencoder)")
+    failing("reusable_encoder", autoencoder(pair=False), None, "expected the pair (encoder, autoencoder)")
 
 
 def test_reusable_encoder_with_a_64_unit_code_gets_the_encoder_shape():
-    failing("reusable_encoder", autoencoder(code_units=None), "the encoder: 1 output",
-            "has shape (None, 64), expected (None, 128)")
+    failing(
+        "reusable_encoder",
+        autoencoder(code_units=None),
+        "the encoder: 1 output",
+        "has shape (None, 64), expected (None, 128)",
+    )
 
 
 def test_reusable_encoder_with_a_sigmoid_decoder_names_the_layer():
-    failing("reusable_encoder", autoencoder(last_activation="sigmoid"), "the decoder",
-            "uses activation 'sigmoid', expected 'relu'")
+    failing(
+        "reusable_encoder",
+        autoencoder(last_activation="sigmoid"),
+        "the decoder",
+        "uses activation 'sigmoid', expected 'relu'",
+    )

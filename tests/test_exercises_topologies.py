@@ -1,9 +1,9 @@
 """Wrong answers to the topology exercises (Inception module, residual block, VQA)
 fail with the intended message."""
 
-from kit.quiet import import_keras_quietly
-
 from exercise_support import failing
+
+from kit.quiet import import_keras_quietly
 
 keras = import_keras_quietly()
 layers = keras.layers
@@ -29,8 +29,12 @@ def inception(axis=-1, towers=3, activation="relu", padding="same"):
 
 
 def test_inception_on_axis_1_is_told_it_stacks_rows():
-    failing("inception_module", inception(axis=1), "channel axis",
-            "along axis 1 (image rows), giving (None, 96, 32, 64)")
+    failing(
+        "inception_module",
+        inception(axis=1),
+        "channel axis",
+        "along axis 1 (image rows), giving (None, 96, 32, 64)",
+    )
 
 
 def test_inception_with_two_towers_is_told_three():
@@ -38,8 +42,12 @@ def test_inception_with_two_towers_is_told_three():
 
 
 def test_inception_with_a_linear_5x5_names_the_layer():
-    failing("inception_module", inception(activation=None), "64 filters, padding 'same' and relu",
-            "uses activation 'linear', expected 'relu'")
+    failing(
+        "inception_module",
+        inception(activation=None),
+        "64 filters, padding 'same' and relu",
+        "uses activation 'linear', expected 'relu'",
+    )
 
 
 def test_inception_with_valid_padding_gets_advice_on_the_build_error():
@@ -63,43 +71,63 @@ def residual(shortcut="project", merge="add", kernel=1, relu_at_end=True):
 
 
 def test_residual_with_identity_shortcut_is_told_to_project():
-    failing("residual_projection", residual(shortcut="identity"), None,
-            "Project the shortcut with a 1x1 Conv2D(32)")
+    failing(
+        "residual_projection",
+        residual(shortcut="identity"),
+        None,
+        "Project the shortcut with a 1x1 Conv2D(32)",
+    )
 
 
 def test_residual_merged_by_concatenation_is_told_to_add():
-    failing("residual_projection", residual(merge="concatenate"), "an Add",
-            "(Concatenate), giving (None, 16, 16, 64); a residual block adds them")
+    failing(
+        "residual_projection",
+        residual(merge="concatenate"),
+        "an Add",
+        "(Concatenate), giving (None, 16, 16, 64); a residual block adds them",
+    )
 
 
 def test_residual_with_a_3x3_shortcut_is_told_projections_are_1x1():
-    failing("residual_projection", residual(kernel=3), "1x1 Conv2D(32) projection",
-            "uses a 3x3 kernel; a projection shortcut is a 1x1")
+    failing(
+        "residual_projection",
+        residual(kernel=3),
+        "1x1 Conv2D(32) projection",
+        "uses a 3x3 kernel; a projection shortcut is a 1x1",
+    )
 
 
 def test_residual_with_relu_before_the_sum_is_told_where_relu_goes():
-    result = failing("residual_projection", residual(relu_at_end=False), "main path",
-                     "applies relu before the sum")
+    result = failing(
+        "residual_projection", residual(relu_at_end=False), "main path", "applies relu before the sum"
+    )
     assert any("nothing applies relu after" in m for m in result.failures)
 
 
 # vqa
 
 
-def vqa(question_dtype="int32", nested=True, answer_activation="softmax", lstm_units=64,
-        sequences=False):
+def vqa(question_dtype="int32", nested=True, answer_activation="softmax", lstm_units=64, sequences=False):
     def encoders():
-        vision_encoder = keras.Sequential([
-            keras.Input(shape=(32, 32, 3)),
-            layers.Conv2D(16, 3, activation="relu", padding="same"),
-            layers.Conv2D(16, 3, activation="relu"), layers.MaxPooling2D(2),
-            layers.Conv2D(32, 3, activation="relu", padding="same"),
-            layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2), layers.Flatten(),
-        ], name="vision_encoder")
+        vision_encoder = keras.Sequential(
+            [
+                keras.Input(shape=(32, 32, 3)),
+                layers.Conv2D(16, 3, activation="relu", padding="same"),
+                layers.Conv2D(16, 3, activation="relu"),
+                layers.MaxPooling2D(2),
+                layers.Conv2D(32, 3, activation="relu", padding="same"),
+                layers.Conv2D(32, 3, activation="relu"),
+                layers.MaxPooling2D(2),
+                layers.Flatten(),
+            ],
+            name="vision_encoder",
+        )
         ids = keras.Input(shape=(20,), dtype=question_dtype)
         question_encoder = keras.Model(
-            ids, layers.LSTM(lstm_units, return_sequences=sequences)(layers.Embedding(1000, 64)(ids)),
-            name="question_encoder")
+            ids,
+            layers.LSTM(lstm_units, return_sequences=sequences)(layers.Embedding(1000, 64)(ids)),
+            name="question_encoder",
+        )
         return vision_encoder, question_encoder
 
     def build():
@@ -120,8 +148,9 @@ def vqa(question_dtype="int32", nested=True, answer_activation="softmax", lstm_u
 
 
 def test_vqa_with_a_float_question_is_told_ids_are_integers():
-    failing("vqa", vqa(question_dtype="float32"), "2 inputs",
-            "input 'question' has dtype float32, expected int32")
+    failing(
+        "vqa", vqa(question_dtype="float32"), "2 inputs", "input 'question' has dtype float32, expected int32"
+    )
 
 
 def test_vqa_with_inline_encoders_is_told_to_nest_them():
@@ -130,8 +159,12 @@ def test_vqa_with_inline_encoders_is_told_to_nest_them():
 
 
 def test_vqa_without_softmax_is_told_the_answer_activation():
-    failing("vqa", vqa(answer_activation=None), "'answer' Dense(100, softmax)",
-            "uses activation 'linear', expected 'softmax'")
+    failing(
+        "vqa",
+        vqa(answer_activation=None),
+        "'answer' Dense(100, softmax)",
+        "uses activation 'linear', expected 'softmax'",
+    )
 
 
 def test_vqa_with_a_small_lstm_names_it():

@@ -15,8 +15,12 @@ def edges(graph, u, v):
 
 def test_sequential_chain_follows_layer_order():
     model = keras.Sequential(
-        [keras.Input((784,), name="pixels"), layers.Dense(64, name="h1"),
-         layers.Dense(64, name="h2"), layers.Dense(10, name="out")],
+        [
+            keras.Input((784,), name="pixels"),
+            layers.Dense(64, name="h1"),
+            layers.Dense(64, name="h2"),
+            layers.Dense(10, name="out"),
+        ],
         name="mlp",
     )
     graph = kit.graph_of(model)

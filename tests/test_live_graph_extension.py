@@ -34,8 +34,11 @@ def node_init():
 
 
 def our_callbacks(shell):
-    return [cb for cb in shell.events.callbacks["post_run_cell"]
-            if getattr(cb, "__self__", None) is extension.live_graph(shell)]
+    return [
+        cb
+        for cb in shell.events.callbacks["post_run_cell"]
+        if getattr(cb, "__self__", None) is extension.live_graph(shell)
+    ]
 
 
 def test_load_ext_turns_live_mode_on_and_shows_the_widget(shell):
@@ -56,10 +59,13 @@ def test_layers_record_their_cell_and_line_and_the_picture_is_kept_for_exports(s
     run(shell, "%load_ext kit")
     graph = extension.live_graph(shell)
     with capture_output() as captured:
-        result = run(shell, "import keras\n"
-                            "ext_in = keras.Input((6,), name='ext_in')\n"
-                            "ext_out = keras.layers.Dense(2, name='ext_out')(ext_in)\n"
-                            "ext_model = keras.Model(ext_in, ext_out, name='ext_model')\n")
+        result = run(
+            shell,
+            "import keras\n"
+            "ext_in = keras.Input((6,), name='ext_in')\n"
+            "ext_out = keras.layers.Dense(2, name='ext_out')(ext_in)\n"
+            "ext_model = keras.Model(ext_in, ext_out, name='ext_model')\n",
+        )
     (origin,) = graph.state.graph.nodes["ext_out"]["origins"]
     assert origin.cell == result.execution_count
     assert origin.line == 3 and origin.code == "ext_out = keras.layers.Dense(2, name='ext_out')(ext_in)"

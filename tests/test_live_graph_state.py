@@ -127,7 +127,9 @@ def test_independent_models_are_separate_components_and_models_filter_them():
     state, (m1, m2) = recorded(build)
     assert state.components() == [["ls_m1_in", "ls_m1_out"], ["ls_m2_in", "ls_m2_hidden", "ls_m2_out"]]
     assert state.watch_namespace({"first": m1, "second": m2, "_hidden": m1, "n": 3}) == [
-        "first (ls_m1)", "second (ls_m2)"]
+        "first (ls_m1)",
+        "second (ls_m2)",
+    ]
     assert state.models() == ["first (ls_m1)", "second (ls_m2)"]
     assert state.members("second (ls_m2)") == {"ls_m2_in", "ls_m2_hidden", "ls_m2_out"}
     assert set(state.snapshot(keys=state.members(m1))) == {"ls_m1_in", "ls_m1_out"}
@@ -162,7 +164,10 @@ def test_summary_is_one_deterministic_line():
         return x
 
     state, _ = recorded(build)
-    assert state.summary() == "live graph: 9 layers (ls_sum_0, ls_sum_1, ls_sum_2, …, ls_sum_6, ls_sum_7, ls_sum_8)"
+    assert (
+        state.summary()
+        == "live graph: 9 layers (ls_sum_0, ls_sum_1, ls_sum_2, …, ls_sum_6, ls_sum_7, ls_sum_8)"
+    )
 
 
 def test_placed_layers_never_move_as_the_graph_grows():
@@ -187,7 +192,7 @@ def test_placed_layers_never_move_as_the_graph_grows():
     finally:
         stop()
     rows = {}
-    for key, (x, row) in state.layout.positions.items():
+    for _key, (x, row) in state.layout.positions.items():
         rows.setdefault(row, []).append(x)
     for xs in rows.values():
         xs.sort()

@@ -12,8 +12,8 @@ from matplotlib import _pylab_helpers
 from matplotlib.figure import Figure
 
 import kit
-from kit.live_graph import widget as live_widget
 from kit.drawing.layout import IncrementalLayout
+from kit.live_graph import widget as live_widget
 from kit.live_graph.frames import draw_frame
 from kit.live_graph.widget import LIVE_TEXT, FrameThrottle, LiveGraph
 
@@ -76,8 +76,10 @@ def test_history_slider_replays_the_construction():
         mlp("hist")
     graph.slider.value = 2
     assert set(graph._figure.labels) == {"hist_in", "hist_hidden"}
-    assert graph._title(2, "hist_hidden", graph.state.snapshot(2)) == \
-        "live graph: 2 layers, step 2 of 3 · hist_hidden (Dense)"
+    assert (
+        graph._title(2, "hist_hidden", graph.state.snapshot(2))
+        == "live graph: 2 layers, step 2 of 3 · hist_hidden (Dense)"
+    )
     graph.slider.value = 1
     assert set(graph._figure.labels) == {"hist_in"}
 
@@ -232,7 +234,9 @@ def test_importing_kit_before_keras_records_the_same_graph():
         "print(Node.__init__ is not patched, Node.__init__.__module__)\n"
     )
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=240)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=240
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "live graph: 2 layers (early_x, early_d) (stopped)",

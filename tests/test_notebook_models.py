@@ -11,10 +11,10 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
-from keras import layers, ops  # noqa: E402
+import keras
+from keras import layers, ops
 
-import kit  # noqa: E402
+import kit
 
 
 def summary_text(model):
@@ -98,21 +98,35 @@ def test_one_loss_with_two_loss_weights_fails_at_fit_time():
 
 def test_x_in_y_in_ticket_and_categorical_models_match_their_counts():
     x_in, y_in = keras.Input(shape=(100,), name="x_in"), keras.Input(shape=(100,), name="y_in")
-    z = layers.concatenate([layers.Dense(64, activation="relu")(x_in), layers.Dense(64, activation="relu")(y_in)])
-    two_by_two = keras.Model([x_in, y_in], [layers.Dense(1, name="x_out")(z), layers.Dense(10, name="y_out")(z)])
+    z = layers.concatenate(
+        [layers.Dense(64, activation="relu")(x_in), layers.Dense(64, activation="relu")(y_in)]
+    )
+    two_by_two = keras.Model(
+        [x_in, y_in], [layers.Dense(1, name="x_out")(z), layers.Dense(10, name="y_out")(z)]
+    )
     assert two_by_two.count_params() == 14_347
 
     title, body = keras.Input(shape=(None,), name="title"), keras.Input(shape=(None,), name="body")
     tags = keras.Input(shape=(12,), name="tags")
-    x = layers.concatenate([layers.LSTM(128)(layers.Embedding(10000, 64)(title)),
-                            layers.LSTM(32)(layers.Embedding(10000, 64)(body)), tags])
-    tickets = keras.Model([title, body, tags], [layers.Dense(1, name="priority")(x),
-                                                layers.Dense(4, name="department")(x)])
+    x = layers.concatenate(
+        [
+            layers.LSTM(128)(layers.Embedding(10000, 64)(title)),
+            layers.LSTM(32)(layers.Embedding(10000, 64)(body)),
+            tags,
+        ]
+    )
+    tickets = keras.Model(
+        [title, body, tags], [layers.Dense(1, name="priority")(x), layers.Dense(4, name="department")(x)]
+    )
     assert tickets.count_params() == 1_392_097
 
     codes, numbers = keras.Input(shape=(16,)), keras.Input(shape=(32,))
-    x = layers.Concatenate()([layers.Reshape([16 * 64])(layers.Embedding(100, 64)(codes)),
-                              layers.Dense(64, activation="relu")(numbers)])
+    x = layers.Concatenate()(
+        [
+            layers.Reshape([16 * 64])(layers.Embedding(100, 64)(codes)),
+            layers.Dense(64, activation="relu")(numbers),
+        ]
+    )
     x = layers.Dense(128, activation="relu")(x)
     mixed = keras.Model([codes, numbers], [layers.Dense(1)(x), layers.Dense(3)(x)])
     assert mixed.count_params() == 148_420

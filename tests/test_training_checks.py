@@ -37,7 +37,10 @@ def headline():
 
 def headline_data(samples=20):
     generator = np.random.default_rng(0)
-    x = {"main_input": generator.integers(0, 50, (samples, 10)), "aux_input": generator.normal(size=(samples, 5))}
+    x = {
+        "main_input": generator.integers(0, 50, (samples, 10)),
+        "aux_input": generator.normal(size=(samples, 5)),
+    }
     y = {"main_output": np.ones(samples), "aux_output": np.zeros(samples)}
     return x, y
 
@@ -99,7 +102,9 @@ def test_missing_named_input(headline):
 def test_misspelt_named_input_gets_a_suggestion(headline):
     x, y = headline_data()
     x["aux_inpt"] = x.pop("aux_input")
-    with pytest.raises(ValueError, match=r"missing input 'aux_input' \(is 'aux_inpt' a misspelling of it\?\)"):
+    with pytest.raises(
+        ValueError, match=r"missing input 'aux_input' \(is 'aux_inpt' a misspelling of it\?\)"
+    ):
         prepare(headline, x, y, None, 8)
 
 
@@ -130,21 +135,29 @@ def test_wrong_number_of_arrays_in_a_list(headline):
 
 def test_wrong_shape_suggests_a_reshape(classifier):
     images = np.zeros((20, 2, 2), "float32")
-    with pytest.raises(ValueError, match=r"x has shape \(20, 2, 2\) but input 'features' expects \(None, 4\).*x.reshape\(len\(x\), 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"x has shape \(20, 2, 2\) but input 'features' expects \(None, 4\).*x.reshape\(len\(x\), 4\)",
+    ):
         prepare(classifier, images, labels(), None, 8)
 
 
 def test_wrong_shape_of_a_named_input(headline):
     x, y = headline_data()
     x["aux_input"] = x["aux_input"][:, :3]
-    with pytest.raises(ValueError, match=r"x\['aux_input'\] has shape \(20, 3\) but input 'aux_input' expects \(None, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"x\['aux_input'\] has shape \(20, 3\) but input 'aux_input' expects \(None, 5\)"
+    ):
         prepare(headline, x, y, None, 8)
 
 
 def test_non_integer_values_for_an_integer_input(headline):
     x, y = headline_data()
     x["main_input"] = x["main_input"] + 0.5
-    with pytest.raises(TypeError, match=r"x\['main_input'\] has non-integer values \(.*at sample 0, position \(0,\)\) but input 'main_input' expects int32"):
+    with pytest.raises(
+        TypeError,
+        match=r"x\['main_input'\] has non-integer values \(.*at sample 0, position \(0,\)\) but input 'main_input' expects int32",
+    ):
         prepare(headline, x, y, None, 8)
 
 
@@ -179,7 +192,9 @@ def test_infinite_values_in_targets_say_where(headline):
 def test_float64_overflowing_float32_is_caught(classifier):
     x = features().astype("float64")
     x[3, 1] = 1e300
-    with pytest.raises(ValueError, match=r"x \(as float32\) has 1 infinite \(first at sample 3, position \(1,\)\)"):
+    with pytest.raises(
+        ValueError, match=r"x \(as float32\) has 1 infinite \(first at sample 3, position \(1,\)\)"
+    ):
         prepare(classifier, x, labels(), None, 8)
 
 
@@ -187,7 +202,9 @@ def test_float64_overflowing_float32_is_caught(classifier):
 
 
 def test_labels_outside_the_classes(classifier):
-    with pytest.raises(ValueError, match=r"y has labels from 0 to 12 .* output 'digit' has 10 units, so the classes are 0..9"):
+    with pytest.raises(
+        ValueError, match=r"y has labels from 0 to 12 .* output 'digit' has 10 units, so the classes are 0..9"
+    ):
         prepare(classifier, features(), labels(classes=13), None, 8)
 
 
@@ -203,32 +220,44 @@ def test_negative_labels(classifier):
 
 def test_one_hot_labels_with_a_sparse_loss(classifier):
     one_hot = np.eye(10)[labels()]
-    with pytest.raises(ValueError, match=r"y has shape \(20, 10\), one-hot labels, but the loss sparse_categorical_crossentropy wants one class number per sample, shape \(20,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"y has shape \(20, 10\), one-hot labels, but the loss sparse_categorical_crossentropy wants one class number per sample, shape \(20,\)",
+    ):
         prepare(classifier, features(), one_hot, None, 8, loss="sparse_categorical_crossentropy")
 
 
 def test_integer_labels_with_a_categorical_loss(classifier):
     loss = keras().losses.CategoricalCrossentropy()
-    with pytest.raises(ValueError, match=r"y holds class numbers, shape \(20,\), but the loss categorical_crossentropy wants one-hot rows of 10 values.*to_categorical\(y, 10\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"y holds class numbers, shape \(20,\), but the loss categorical_crossentropy wants one-hot rows of 10 values.*to_categorical\(y, 10\)",
+    ):
         prepare(classifier, features(), labels(), None, 8, loss=loss)
 
 
 def test_string_labels(classifier):
     names = np.array(["cat", "dog"] * 10)
-    with pytest.raises(TypeError, match=r"y holds text labels \('cat', 'dog', \.\.\.\).*np.unique\(y, return_inverse=True\)"):
+    with pytest.raises(
+        TypeError, match=r"y holds text labels \('cat', 'dog', \.\.\.\).*np.unique\(y, return_inverse=True\)"
+    ):
         prepare(classifier, features(), names, None, 8)
 
 
 def test_binary_loss_with_class_numbers(headline):
     x, y = headline_data()
     y["main_output"] = np.arange(20) % 4
-    with pytest.raises(ValueError, match=r"y\['main_output'\] has values from 0 to 3 .*between 0 and 1.*For 4 classes"):
+    with pytest.raises(
+        ValueError, match=r"y\['main_output'\] has values from 0 to 3 .*between 0 and 1.*For 4 classes"
+    ):
         prepare(headline, x, y, None, 8)
 
 
 def test_sparse_loss_on_a_single_unit(headline):
     x, y = headline_data()
-    with pytest.raises(ValueError, match=r"needs one output unit per class, but output 'main_output' has 1 unit"):
+    with pytest.raises(
+        ValueError, match=r"needs one output unit per class, but output 'main_output' has 1 unit"
+    ):
         prepare(headline, x, y, None, 8, loss="sparse_categorical_crossentropy")
 
 
@@ -273,7 +302,9 @@ def test_dataset_with_wrong_names_or_shapes(headline):
     x, y = headline_data()
     x["aux_input"] = x["aux_input"][:, :2]
     dataset = tf.data.Dataset.from_tensor_slices((x, y))
-    with pytest.raises(ValueError, match=r"input 'aux_input' has shape \(2,\) but the model expects \(None, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"input 'aux_input' has shape \(2,\) but the model expects \(None, 5\)"
+    ):
         prepare(headline, dataset, None, None, 8)
 
 

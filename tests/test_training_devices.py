@@ -61,8 +61,14 @@ def test_memory_growth_too_late_on_fake_gpus():
 
 @pytest.mark.parametrize(
     "capability, policy",
-    [((6, 1), "float32"), ((7, 0), "mixed_float16"), ((7, 5), "mixed_float16"),
-     ((8, 0), "mixed_bfloat16"), ((8, 6), "mixed_bfloat16"), ((9, 0), "mixed_bfloat16")],
+    [
+        ((6, 1), "float32"),
+        ((7, 0), "mixed_float16"),
+        ((7, 5), "mixed_float16"),
+        ((8, 0), "mixed_bfloat16"),
+        ((8, 6), "mixed_bfloat16"),
+        ((9, 0), "mixed_bfloat16"),
+    ],
 )
 def test_precision_by_compute_capability_on_fake_gpus(capability, policy):
     chosen, reason = devices.choose_precision([fake_gpu(0, capability)])
@@ -96,7 +102,7 @@ def test_strategy_choice_on_fake_devices():
     assert devices.choose_strategy([fake_gpu(0)])[:2] == (devices.DEFAULT, ("GPU:0",))
     kind, names, reason = devices.choose_strategy([fake_gpu(0), fake_gpu(1), CPU])
     assert (kind, names) == (devices.MIRRORED, ("GPU:0", "GPU:1"))
-    assert "MirroredStrategy over 2 GPUs" == reason
+    assert reason == "MirroredStrategy over 2 GPUs"
     kind, names, _ = devices.choose_strategy([CPU], logical_cpus=2)
     assert (kind, names) == (devices.MIRRORED, ("CPU:0", "CPU:1"))
 
@@ -157,10 +163,12 @@ def test_setup_probes_devices_once():
 
 @pytest.mark.parametrize(
     "arguments, error, pattern",
-    [({"seed": "zero"}, TypeError, "seed should be a non-negative int or None, got 'zero'"),
-     ({"seed": -1}, TypeError, "got -1"),
-     ({"deterministic": "yes"}, TypeError, "deterministic should be True or False"),
-     ({"precision": "half"}, ValueError, "precision should be one of")],
+    [
+        ({"seed": "zero"}, TypeError, "seed should be a non-negative int or None, got 'zero'"),
+        ({"seed": -1}, TypeError, "got -1"),
+        ({"deterministic": "yes"}, TypeError, "deterministic should be True or False"),
+        ({"precision": "half"}, ValueError, "precision should be one of"),
+    ],
 )
 def test_setup_rejects_bad_arguments(arguments, error, pattern):
     with pytest.raises(error, match=pattern):
@@ -179,16 +187,29 @@ def _environment(**extra):
 
 def _run(arguments, cwd, timeout=120):
     completed = subprocess.run(
-        [sys.executable, *map(str, arguments)], cwd=cwd, env=_environment(),
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, *map(str, arguments)],
+        cwd=cwd,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     return completed
 
 
 def test_mirrored_strategy_over_two_logical_cpus(tmp_path):
-    _run([SCRIPTS / "distributed.py", tmp_path / "run", tmp_path / "result.npz", "--logical-cpus", "2",
-          "--prebuilt-too"], tmp_path)
+    _run(
+        [
+            SCRIPTS / "distributed.py",
+            tmp_path / "run",
+            tmp_path / "result.npz",
+            "--logical-cpus",
+            "2",
+            "--prebuilt-too",
+        ],
+        tmp_path,
+    )
     result = np.load(tmp_path / "result.npz")
     assert str(result["strategy"]) == "MirroredStrategy"
     assert int(result["replicas"]) == 2 and int(result["model_replicas"]) == 2
@@ -196,7 +217,6 @@ def test_mirrored_strategy_over_two_logical_cpus(tmp_path):
     losses = result["loss"]
     assert len(losses) == 3 and losses[-1] < losses[0]
     assert all(np.isfinite(result[name]).all() for name in result.files if name.startswith("weight"))
-
 
     assert "built outside" not in str(result["printed"])
     prebuilt = np.load(tmp_path / "result.prebuilt.npz")  # a model built outside the scope
@@ -222,12 +242,20 @@ def test_multi_worker_mirrored_strategy_with_two_worker_processes(tmp_path):
     try:
         for index in range(2):
             log = open(tmp_path / f"worker-{index}.log", "w")
-            processes.append(subprocess.Popen(
-                [sys.executable, str(SCRIPTS / "distributed.py"), str(tmp_path / "run"),
-                 str(tmp_path / f"result-{index}.npz")],
-                cwd=tmp_path, env=_environment(TF_CONFIG=tf_config(workers, index)),
-                stdout=log, stderr=subprocess.STDOUT,
-            ))
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        str(SCRIPTS / "distributed.py"),
+                        str(tmp_path / "run"),
+                        str(tmp_path / f"result-{index}.npz"),
+                    ],
+                    cwd=tmp_path,
+                    env=_environment(TF_CONFIG=tf_config(workers, index)),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
             log.close()
         deadline = time.monotonic() + 150
         for process in processes:

@@ -20,8 +20,9 @@ def tiny_fit(callback, epochs=3, samples=96, batch_size=16):
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     x = np.random.default_rng(0).normal(size=(samples, 3)).astype("float32")
     y = (x[:, 0] > 0).astype("int64")
-    return model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_split=0.25,
-                     callbacks=[callback], verbose=0)
+    return model.fit(
+        x, y, epochs=epochs, batch_size=batch_size, validation_split=0.25, callbacks=[callback], verbose=0
+    )
 
 
 def test_format_logs_puts_losses_first():
@@ -36,13 +37,22 @@ def test_format_duration(seconds, text):
 
 def test_outside_a_notebook_auto_means_text():
     assert not train_progress.in_notebook()
-    progress = train_progress.make_progress("auto", model_name="m", epochs=1, initial_epoch=0, steps=1, samples=1)
+    progress = train_progress.make_progress(
+        "auto", model_name="m", epochs=1, initial_epoch=0, steps=1, samples=1
+    )
     assert type(progress).__name__ == "TextProgress"
 
 
 def test_text_progress_prints_one_line_per_epoch(capsys):
-    progress = train_progress.make_progress("text", model_name="m", epochs=3, initial_epoch=0, steps=5,
-                                            samples=72, notes=["compiled with something"])
+    progress = train_progress.make_progress(
+        "text",
+        model_name="m",
+        epochs=3,
+        initial_epoch=0,
+        steps=5,
+        samples=72,
+        notes=["compiled with something"],
+    )
     tiny_fit(progress)
     progress.close("done.")
     lines = capsys.readouterr().out.splitlines()
@@ -54,7 +64,9 @@ def test_text_progress_prints_one_line_per_epoch(capsys):
 
 
 def test_silent_progress_prints_only_what_must_be_said(capsys):
-    progress = train_progress.make_progress(None, model_name="m", epochs=1, initial_epoch=0, steps=1, samples=1)
+    progress = train_progress.make_progress(
+        None, model_name="m", epochs=1, initial_epoch=0, steps=1, samples=1
+    )
     tiny_fit(progress, epochs=1)
     progress.close("finished")
     progress.close("stopped", always=True)
@@ -64,8 +76,9 @@ def test_silent_progress_prints_only_what_must_be_said(capsys):
 def test_widget_progress_state_after_training(capsys, monkeypatch):
     monkeypatch.setattr(train_progress, "BAR_EVERY", 0.0)
     monkeypatch.setattr(train_progress, "CURVES_EVERY", 0.0)
-    progress = train_progress.make_progress("widget", model_name="mlp", epochs=3, initial_epoch=0, steps=5,
-                                            samples=72, run_dir="runs/mlp-1234")
+    progress = train_progress.make_progress(
+        "widget", model_name="mlp", epochs=3, initial_epoch=0, steps=5, samples=72, run_dir="runs/mlp-1234"
+    )
     tiny_fit(progress)
     progress.close("Trained 'mlp'.")
     printed = capsys.readouterr().out
@@ -85,7 +98,9 @@ def test_widget_progress_state_after_training(capsys, monkeypatch):
 
 def test_widget_numbers_show_rate_and_eta_during_an_epoch(monkeypatch):
     monkeypatch.setattr(train_progress, "BAR_EVERY", 0.0)
-    progress = train_progress.make_progress("widget", model_name="m", epochs=2, initial_epoch=0, steps=6, samples=96)
+    progress = train_progress.make_progress(
+        "widget", model_name="m", epochs=2, initial_epoch=0, steps=6, samples=96
+    )
     seen = []
 
     class Spy(keras().callbacks.Callback):
@@ -96,7 +111,9 @@ def test_widget_numbers_show_rate_and_eta_during_an_epoch(monkeypatch):
     inputs = keras().Input((3,))
     model = keras().Model(inputs, layers.Dense(1)(inputs))
     model.compile("sgd", "mse")
-    model.fit(np.zeros((96, 3)), np.zeros(96), batch_size=16, epochs=2, callbacks=[progress, Spy()], verbose=0)
+    model.fit(
+        np.zeros((96, 3)), np.zeros(96), batch_size=16, epochs=2, callbacks=[progress, Spy()], verbose=0
+    )
     assert any("samples/s" in text and "ETA" in text and "loss" in text for text in seen)
 
 
@@ -135,8 +152,13 @@ def test_training_cell_in_a_real_kernel_stores_a_widget_and_one_line(tmp_path, m
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in NOTEBOOK_CELLS]
-    client = NotebookClient(notebook, timeout=240, kernel_name="python3", store_widget_state=True,
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        notebook,
+        timeout=240,
+        kernel_name="python3",
+        store_widget_state=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
     client.execute()
 
     outputs = notebook.cells[-1].outputs

@@ -47,7 +47,9 @@ def build_two_headed():
     encoded = layers.LSTM(8)(layers.Embedding(50, 8)(words))
     aux_output = layers.Dense(1, activation="sigmoid", name="aux_output")(encoded)
     merged = layers.concatenate([encoded, extra])
-    main_output = layers.Dense(1, activation="sigmoid", name="main_output")(layers.Dense(8, activation="relu")(merged))
+    main_output = layers.Dense(1, activation="sigmoid", name="main_output")(
+        layers.Dense(8, activation="relu")(merged)
+    )
     return keras().Model([words, extra], [main_output, aux_output], name="headline")
 
 
@@ -61,8 +63,16 @@ def headline_data(samples=128):
 
 def test_train_builds_compiles_and_returns_history(tmp_path, capsys):
     x, y = data()
-    history = train(build_classifier, x, y, epochs=3, batch_size=32, validation=0.25,
-                    run_dir=tmp_path / "run", progress="text")
+    history = train(
+        build_classifier,
+        x,
+        y,
+        epochs=3,
+        batch_size=32,
+        validation=0.25,
+        run_dir=tmp_path / "run",
+        progress="text",
+    )
     printed = capsys.readouterr().out.splitlines()
     assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert history.epoch == [0, 1, 2] and not history.interrupted
@@ -73,7 +83,9 @@ def test_train_builds_compiles_and_returns_history(tmp_path, capsys):
     assert [line.split()[1] for line in epoch_lines] == ["1/3", "2/3", "3/3"]
     assert "samples/s" in epoch_lines[0] and "val_loss" in epoch_lines[0]
     assert printed[-1].startswith("Trained 'classifier', epochs 1-3")
-    assert any("compiled with optimizer='adam', loss='sparse_categorical_crossentropy'" in line for line in printed)
+    assert any(
+        "compiled with optimizer='adam', loss='sparse_categorical_crossentropy'" in line for line in printed
+    )
 
 
 def test_named_inputs_and_outputs_as_dicts(tmp_path):
@@ -85,8 +97,15 @@ def test_named_inputs_and_outputs_as_dicts(tmp_path):
 
 def test_named_inputs_as_list_in_model_order(tmp_path):
     x, y = headline_data()
-    history = train(build_two_headed, [x["main_input"], x["aux_input"]], [y["main_output"], y["aux_output"]],
-                    epochs=1, batch_size=32, run_dir=tmp_path / "run", progress=None)
+    history = train(
+        build_two_headed,
+        [x["main_input"], x["aux_input"]],
+        [y["main_output"], y["aux_output"]],
+        epochs=1,
+        batch_size=32,
+        run_dir=tmp_path / "run",
+        progress=None,
+    )
     assert len(history.epoch) == 1
 
 
@@ -106,8 +125,15 @@ def test_tf_data_dataset_is_batched_when_needed(tmp_path):
     x, y = data()
     unbatched = tf.data.Dataset.from_tensor_slices((x, y))
     validation = tf.data.Dataset.from_tensor_slices((x[:64], y[:64])).batch(32)
-    history = train(build_classifier, unbatched, epochs=2, batch_size=64, validation=validation,
-                    run_dir=tmp_path / "run", progress=None)
+    history = train(
+        build_classifier,
+        unbatched,
+        epochs=2,
+        batch_size=64,
+        validation=validation,
+        run_dir=tmp_path / "run",
+        progress=None,
+    )
     assert len(history.epoch) == 2 and "val_loss" in history.history
     batched = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
     history = train(build_classifier, batched, epochs=1, run_dir=tmp_path / "run2", progress=None)
@@ -116,8 +142,15 @@ def test_tf_data_dataset_is_batched_when_needed(tmp_path):
 
 def test_validation_pair_of_arrays(tmp_path):
     x, y = data()
-    history = train(build_classifier, x[:200], y[:200], validation=(x[200:], y[200:]), epochs=1,
-                    run_dir=tmp_path / "run", progress=None)
+    history = train(
+        build_classifier,
+        x[:200],
+        y[:200],
+        validation=(x[200:], y[200:]),
+        epochs=1,
+        run_dir=tmp_path / "run",
+        progress=None,
+    )
     assert "val_accuracy" in history.history
 
 
@@ -131,7 +164,7 @@ def test_epoch_order_depends_only_on_seed_and_epoch():
 
     from_start = batches(0, 9)  # 3 batches per epoch (8, 8, 4)
     assert batches(2, 3) == from_start[6:9]
-    epochs = [sorted(sum(from_start[i:i + 3], [])) for i in (0, 3, 6)]
+    epochs = [sorted(sum(from_start[i : i + 3], [])) for i in (0, 3, 6)]
     assert all(epoch == list(range(20)) for epoch in epochs)
     assert from_start[0:3] != from_start[3:6]  # reshuffled every epoch
 
@@ -144,7 +177,9 @@ def test_fingerprint_ignores_generated_names_but_not_data_or_batch():
     assert key == kit.training.trainer.run_fingerprint(second, x, y, 32, "mse", None)
     assert key != kit.training.trainer.run_fingerprint(first, x, y, 64, "mse", None)
     assert key != kit.training.trainer.run_fingerprint(first, x * 2, y, 32, "mse", None)
-    assert key != kit.training.trainer.run_fingerprint(build_classifier(classes=4, name="same"), x, y, 32, "mse", None)
+    assert key != kit.training.trainer.run_fingerprint(
+        build_classifier(classes=4, name="same"), x, y, 32, "mse", None
+    )
 
 
 def test_default_run_dir_is_under_runs_in_the_current_directory(tmp_path, monkeypatch):
@@ -229,7 +264,7 @@ def test_checkpoint_off_writes_nothing(tmp_path, monkeypatch):
 
 def test_kit_train_stays_the_function_after_its_module_is_imported(tmp_path):
     import kit
-    import kit.training.trainer  # noqa: F401
+    import kit.training.trainer
 
     assert callable(kit.train) and kit.train.__module__ == "kit.training.trainer"
     x, y = data(64)
@@ -245,7 +280,9 @@ def test_bad_arguments_are_named():
         train(build_classifier, x, y, batch_size=2.5)
     with pytest.raises(TypeError, match="expects a keras.Model or a function that builds one"):
         train("model", x, y)
-    with pytest.raises(TypeError, match="builder passed to kit.train should return a keras.Model, it returned int"):
+    with pytest.raises(
+        TypeError, match="builder passed to kit.train should return a keras.Model, it returned int"
+    ):
         train(lambda: 3, x, y)
     with pytest.raises(ValueError, match="progress should be one of"):
         train(build_classifier, x, y, progress="bar")
@@ -275,13 +312,23 @@ class _Counter:
         return Counter()
 
 
-@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread(), reason="signals need the main thread"
+)
 def test_stop_button_ends_after_the_batch_and_keeps_weights_and_history(tmp_path, capsys):
     x, y = data(512)
     handler = signal.getsignal(signal.SIGINT)
     counter = _Counter(1, 3, lambda: os.kill(os.getpid(), signal.SIGINT))
-    history = train(build_classifier, x, y, epochs=4, batch_size=32, run_dir=tmp_path / "run",
-                    callbacks=[counter], progress="text")
+    history = train(
+        build_classifier,
+        x,
+        y,
+        epochs=4,
+        batch_size=32,
+        run_dir=tmp_path / "run",
+        callbacks=[counter],
+        progress="text",
+    )
     printed = capsys.readouterr().out
     assert history.interrupted
     assert counter.batches == {0: 16, 1: 4}  # stopped right after the 4th batch of epoch 2
@@ -299,8 +346,16 @@ def test_keyboard_interrupt_inside_training_keeps_weights_and_history(tmp_path, 
 
     x, y = data(512)
     counter = _Counter(2, 0, interrupt)
-    history = train(build_classifier, x, y, epochs=4, batch_size=64, run_dir=tmp_path / "run",
-                    callbacks=[counter], progress=None)
+    history = train(
+        build_classifier,
+        x,
+        y,
+        epochs=4,
+        batch_size=64,
+        run_dir=tmp_path / "run",
+        callbacks=[counter],
+        progress=None,
+    )
     assert history.interrupted and history.epoch == [0, 1]
     assert all(np.array_equal(a, b) for a, b in zip(history.model.get_weights(), counter.saved))
     assert "Stopped during epoch 3 after batch 1" in capsys.readouterr().out
@@ -316,8 +371,14 @@ def _environment():
 
 
 def _run(arguments, cwd, timeout=120):
-    completed = subprocess.run([sys.executable, *map(str, arguments)], cwd=cwd, env=_environment(),
-                               capture_output=True, text=True, timeout=timeout)
+    completed = subprocess.run(
+        [sys.executable, *map(str, arguments)],
+        cwd=cwd,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     return completed.stdout
 
@@ -329,9 +390,20 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path):
 
     marker = tmp_path / "marker"
     process = subprocess.Popen(
-        [sys.executable, str(script), str(tmp_path / "killed"), str(tmp_path / "unused.npz"),
-         "--hang-in-epoch", "3", "--marker", str(marker)],
-        cwd=tmp_path, env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            str(script),
+            str(tmp_path / "killed"),
+            str(tmp_path / "unused.npz"),
+            "--hang-in-epoch",
+            "3",
+            "--marker",
+            str(marker),
+        ],
+        cwd=tmp_path,
+        env=_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 90
@@ -408,7 +480,8 @@ def test_stop_button_of_a_real_kernel(tmp_path):
         stopper.start()
         reply = client.execute_interactive(
             "history = train(model, x, y, epochs=6, batch_size=16, callbacks=[SlowFromEpochTwo()])",
-            output_hook=collect, timeout=180,
+            output_hook=collect,
+            timeout=180,
         )
         stopper.join(timeout=130)
         assert reply["content"]["status"] == "ok"  # no KeyboardInterrupt traceback
@@ -416,8 +489,11 @@ def test_stop_button_of_a_real_kernel(tmp_path):
         assert "Stopped during epoch 2 after batch" in printed
         assert "history keeps epochs 1-1" in printed
         outputs.clear()
-        client.execute_interactive("print(history.interrupted, history.epoch, len(history.history['loss']))",
-                                   output_hook=collect, timeout=60)
+        client.execute_interactive(
+            "print(history.interrupted, history.epoch, len(history.history['loss']))",
+            output_hook=collect,
+            timeout=60,
+        )
         assert "".join(outputs).strip() == "True [0] 1"
     finally:
         client.stop_channels()

@@ -173,7 +173,7 @@ def _load_real(name, cached_loader, keras_loader, online):
         else:
             try:
                 return keras_loader(), "downloaded by keras.datasets", None
-            except Exception as error:  # noqa: BLE001 - any failed download falls back
+            except Exception as error:
                 reason = f"download failed: {type(error).__name__}: {error}"
     if why_not_cached:
         reason = f"{why_not_cached}; {reason}"
@@ -221,8 +221,20 @@ def _check_source(source):
     return _check_choice("source", source, ("auto", "keras", "generated"))
 
 
-def _real_or_generated(name, title, n_train, n_test, seed, source, online, verbose,
-                       cached_loader, keras_loader, generate, generated_text):
+def _real_or_generated(
+    name,
+    title,
+    n_train,
+    n_test,
+    seed,
+    source,
+    online,
+    verbose,
+    cached_loader,
+    keras_loader,
+    generate,
+    generated_text,
+):
     _check_source(source)
     if online not in (None, True, False):
         raise TypeError(f"online must be True, False or None, got {online!r}")
@@ -231,19 +243,21 @@ def _real_or_generated(name, title, n_train, n_test, seed, source, online, verbo
     if source != "generated":
         data, how, reason = _load_real(name, cached_loader, keras_loader, online)
         if data is None and source == "keras":
-            raise RuntimeError(f"{title} is not available ({reason}); use source='auto' "
-                               "to fall back to generated data")
+            raise RuntimeError(
+                f"{title} is not available ({reason}); use source='auto' to fall back to generated data"
+            )
     if data is not None:
         (x_train, y_train), (x_test, y_test) = data
         train = _subsample(train_rng, x_train, y_train, n_train, title, "training")
         test = _subsample(test_rng, x_test, y_test, n_test, title, "test")
-        message = (f"kit.datasets.{name}: {title} ({how}): {n_train} training and "
-                   f"{n_test} test images.")
+        message = f"kit.datasets.{name}: {title} ({how}): {n_train} training and {n_test} test images."
     else:
         train = generate(train_rng, n_train)
         test = generate(test_rng, n_test)
-        message = (f"kit.datasets.{name}: {title} is not used ({reason}); using "
-                   f"{n_train} training and {n_test} test {generated_text} instead.")
+        message = (
+            f"kit.datasets.{name}: {title} is not used ({reason}); using "
+            f"{n_train} training and {n_test} test {generated_text} instead."
+        )
     if verbose:
         print(message)
     return train, test
@@ -282,17 +296,36 @@ def mnist(n_train=6000, n_test=1000, *, seed=0, source="auto", online=None, verb
     ((100, 28, 28), dtype('uint8'), (100,))
     """
     return _real_or_generated(
-        "mnist", "MNIST", n_train, n_test, seed, source, online, verbose,
-        _cached_mnist, _keras_mnist, lambda rng, n: _render_digits(rng, n, 28),
-        "28x28 digits rendered from fonts with random slant, stroke and shift")
+        "mnist",
+        "MNIST",
+        n_train,
+        n_test,
+        seed,
+        source,
+        online,
+        verbose,
+        _cached_mnist,
+        _keras_mnist,
+        lambda rng, n: _render_digits(rng, n, 28),
+        "28x28 digits rendered from fonts with random slant, stroke and shift",
+    )
 
 
 #: The ten CIFAR-10 classes, by label.
-CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
-                   "dog", "frog", "horse", "ship", "truck")
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 #: The ten classes of the generated stand-in for CIFAR-10, by label.
-SHAPE_CLASSES = ("circle", "square", "triangle", "diamond", "cross",
-                 "ring", "horizontal stripes", "vertical stripes", "checkerboard", "dots")
+SHAPE_CLASSES = (
+    "circle",
+    "square",
+    "triangle",
+    "diamond",
+    "cross",
+    "ring",
+    "horizontal stripes",
+    "vertical stripes",
+    "checkerboard",
+    "dots",
+)
 
 
 def cifar10(n_train=5000, n_test=1000, *, seed=0, source="auto", online=None, verbose=True):
@@ -315,9 +348,19 @@ def cifar10(n_train=5000, n_test=1000, *, seed=0, source="auto", online=None, ve
     ((50, 32, 32, 3), (50, 1))
     """
     return _real_or_generated(
-        "cifar10", "CIFAR-10", n_train, n_test, seed, source, online, verbose,
-        _cached_cifar10, _keras_cifar10, _render_shape_classes,
-        "32x32 colour images of 10 shape and texture classes (kit.datasets.SHAPE_CLASSES)")
+        "cifar10",
+        "CIFAR-10",
+        n_train,
+        n_test,
+        seed,
+        source,
+        online,
+        verbose,
+        _cached_cifar10,
+        _keras_cifar10,
+        _render_shape_classes,
+        "32x32 colour images of 10 shape and texture classes (kit.datasets.SHAPE_CLASSES)",
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -350,7 +393,7 @@ def _box_blur(images, radius=1):
     out = np.zeros_like(images)
     for dr in range(k):
         for dc in range(k):
-            out += padded[..., dr:dr + images.shape[-2], dc:dc + images.shape[-1]]
+            out += padded[..., dr : dr + images.shape[-2], dc : dc + images.shape[-1]]
     return out / (k * k)
 
 
@@ -358,7 +401,7 @@ def _dilate(images):
     """Grey dilation by one pixel (3x3 max) on the last two axes."""
     padded = np.pad(images, [(0, 0)] * (images.ndim - 2) + [(1, 1)] * 2)
     h, w = images.shape[-2:]
-    return np.max([padded[..., r:r + h, c:c + w] for r in range(3) for c in range(3)], axis=0)
+    return np.max([padded[..., r : r + h, c : c + w] for r in range(3) for c in range(3)], axis=0)
 
 
 def _grid(size):
@@ -384,13 +427,14 @@ def _shape_coverage(kind, du, dv, radius, softness=1.0):
 
 # Signed distance-like fields (negative inside) in units of the shape's radius.
 _SHAPE_FIELDS = (
-    lambda u, v: np.hypot(u, v) - 1.0,                                    # circle
-    lambda u, v: np.maximum(abs(u), abs(v)) - 0.85,                       # square
-    lambda u, v: np.maximum(v - 0.6, (1.7321 * abs(u) - v - 1.2) / 2),    # triangle
-    lambda u, v: (abs(u) + abs(v)) / 1.4142 - 0.8,                         # diamond
-    lambda u, v: np.minimum(np.maximum(abs(u) - 0.3, abs(v) - 1.0),
-                            np.maximum(abs(u) - 1.0, abs(v) - 0.3)),       # cross
-    lambda u, v: abs(np.hypot(u, v) - 0.72) - 0.28,                       # ring
+    lambda u, v: np.hypot(u, v) - 1.0,  # circle
+    lambda u, v: np.maximum(abs(u), abs(v)) - 0.85,  # square
+    lambda u, v: np.maximum(v - 0.6, (1.7321 * abs(u) - v - 1.2) / 2),  # triangle
+    lambda u, v: (abs(u) + abs(v)) / 1.4142 - 0.8,  # diamond
+    lambda u, v: np.minimum(
+        np.maximum(abs(u) - 0.3, abs(v) - 1.0), np.maximum(abs(u) - 1.0, abs(v) - 0.3)
+    ),  # cross
+    lambda u, v: abs(np.hypot(u, v) - 0.72) - 0.28,  # ring
 )
 _CIRCLE, _SQUARE, _TRIANGLE = 0, 1, 2
 
@@ -399,10 +443,21 @@ _CIRCLE, _SQUARE, _TRIANGLE = 0, 1, 2
 # Digits
 # --------------------------------------------------------------------------------------
 
-_DIGIT_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
-                "DejaVuSerif.ttf", "DejaVuSerif-Italic.ttf", "STIXGeneral.ttf",
-                "STIXGeneralItalic.ttf", "STIXGeneralBol.ttf", "cmr10.ttf", "cmss10.ttf",
-                "cmtt10.ttf", "cmb10.ttf", "cmti10.ttf")
+_DIGIT_FONTS = (
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSans-Oblique.ttf",
+    "DejaVuSerif.ttf",
+    "DejaVuSerif-Italic.ttf",
+    "STIXGeneral.ttf",
+    "STIXGeneralItalic.ttf",
+    "STIXGeneralBol.ttf",
+    "cmr10.ttf",
+    "cmss10.ttf",
+    "cmtt10.ttf",
+    "cmb10.ttf",
+    "cmti10.ttf",
+)
 _GLYPH_CELL = 64
 
 
@@ -425,8 +480,15 @@ def _digit_glyphs():
     for r, font in enumerate(_DIGIT_FONTS):
         props = FontProperties(fname=os.path.join(font_dir, font))
         for d in range(10):
-            fig.text((d + 0.5) / 10, 1 - (r + 0.5) / rows, str(d), fontproperties=props,
-                     fontsize=34, ha="center", va="center")
+            fig.text(
+                (d + 0.5) / 10,
+                1 - (r + 0.5) / rows,
+                str(d),
+                fontproperties=props,
+                fontsize=34,
+                ha="center",
+                va="center",
+            )
     canvas.draw()
     ink = 1 - np.asarray(canvas.buffer_rgba())[..., 0].astype(np.float32) / 255
     glyphs = ink.reshape(rows, cell, 10, cell).transpose(0, 2, 1, 3)
@@ -516,10 +578,15 @@ def digit_images(n=1000, *, seed=0, size=28, labels=None):
     _check_int("size", size, minimum=12)
     if labels is not None:
         labels = np.asarray(labels)
-        if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer) or (
-                labels.size and (labels.min() < 0 or labels.max() > 9)):
-            raise ValueError(f"labels must be {n} ints in 0..9, got an array of shape "
-                             f"{labels.shape} and dtype {labels.dtype}")
+        if (
+            labels.shape != (n,)
+            or not np.issubdtype(labels.dtype, np.integer)
+            or (labels.size and (labels.min() < 0 or labels.max() > 9))
+        ):
+            raise ValueError(
+                f"labels must be {n} ints in 0..9, got an array of shape "
+                f"{labels.shape} and dtype {labels.dtype}"
+            )
     return _render_digits(np.random.default_rng([seed, 3]), n, size, labels)
 
 
@@ -553,8 +620,10 @@ def digit_pairs(n_train=4000, n_test=1000, *, seed=0, size=27):
         second = np.where(same, first, (first + rng.integers(1, 10, n)) % 10)
         a, _ = _render_digits(rng, n, size, first)
         b, _ = _render_digits(rng, n, size, second)
-        x = {"digit_a": (a[..., None] / np.float32(255)).astype(np.float32),
-             "digit_b": (b[..., None] / np.float32(255)).astype(np.float32)}
+        x = {
+            "digit_a": (a[..., None] / np.float32(255)).astype(np.float32),
+            "digit_b": (b[..., None] / np.float32(255)).astype(np.float32),
+        }
         return x, same.astype(np.float32)[:, None]
 
     return make(train_rng, n_train), make(test_rng, n_test)
@@ -570,7 +639,7 @@ def _render_shape_classes(rng, n):
     labels = _balanced_labels(rng, n, 10)
     images = np.empty((n, 32, 32, 3), np.uint8)
     for start in range(0, n, 1000):  # in chunks, to keep the temporaries small
-        images[start:start + 1000] = _render_shape_chunk(rng, labels[start:start + 1000])
+        images[start : start + 1000] = _render_shape_chunk(rng, labels[start : start + 1000])
     return images, labels.astype(np.uint8)[:, None]
 
 
@@ -595,8 +664,9 @@ def _render_shape_chunk(rng, labels):
     v = -sin * dc + cos * dr
     alpha = np.zeros((n, size, size), np.float32)
     is_shape = labels < 6
-    alpha[is_shape] = _shape_coverage(labels[is_shape, None, None], u[is_shape],
-                                      v[is_shape], radius[is_shape])
+    alpha[is_shape] = _shape_coverage(
+        labels[is_shape, None, None], u[is_shape], v[is_shape], radius[is_shape]
+    )
     period = rng.uniform(5, 8, (n, 1, 1)).astype(np.float32)
     phase = rng.uniform(0, 2 * np.pi, (n, 1, 1)).astype(np.float32)
     wave_u = np.sin(2 * np.pi * u / period + phase)
@@ -611,7 +681,7 @@ def _render_shape_chunk(rng, labels):
     alpha[dots] = np.clip(0.5 - (np.hypot(cell_u, cell_v) - 0.28) * period[dots], 0, 1)
     slope = rng.normal(0, 0.006, (n, 2, 1, 1)).astype(np.float32)
     light = 1 + slope[:, 0] * (gr - 16) + slope[:, 1] * (gc - 16)
-    image = (bg[:, None, None] * (1 - alpha[..., None]) + fg[:, None, None] * alpha[..., None])
+    image = bg[:, None, None] * (1 - alpha[..., None]) + fg[:, None, None] * alpha[..., None]
     image = image * light[..., None] + rng.normal(0, 0.04, image.shape).astype(np.float32)
     return np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
 
@@ -667,46 +737,210 @@ def shape_views(n_train=1000, n_test=200, *, seed=0):
 # Text worlds: readable word lists, ids = position + 1, 0 = padding
 # --------------------------------------------------------------------------------------
 
-_EXCITING = ("record", "wins", "breakthrough", "shock", "secret", "amazing", "first",
-             "surprise", "stunning", "viral", "free", "rescue", "hero", "triumph",
-             "historic", "revealed")
-_DULL = ("minutes", "committee", "routine", "update", "quarterly", "memo", "schedule",
-         "review", "procedure", "notice", "adjourned", "filing", "agenda", "revised",
-         "pending", "draft")
+_EXCITING = (
+    "record",
+    "wins",
+    "breakthrough",
+    "shock",
+    "secret",
+    "amazing",
+    "first",
+    "surprise",
+    "stunning",
+    "viral",
+    "free",
+    "rescue",
+    "hero",
+    "triumph",
+    "historic",
+    "revealed",
+)
+_DULL = (
+    "minutes",
+    "committee",
+    "routine",
+    "update",
+    "quarterly",
+    "memo",
+    "schedule",
+    "review",
+    "procedure",
+    "notice",
+    "adjourned",
+    "filing",
+    "agenda",
+    "revised",
+    "pending",
+    "draft",
+)
 _NEUTRAL = (
-    "the", "a", "of", "in", "on", "for", "to", "and", "with", "after", "as", "at", "by",
-    "city", "team", "council", "school", "market", "river", "park", "mayor", "bank",
-    "festival", "storm", "train", "bridge", "museum", "club", "farm", "library", "hospital",
-    "airport", "road", "village", "company", "science", "music", "film", "food", "game",
-    "season", "week", "year", "night", "morning", "local", "new", "old", "small", "big",
-    "north", "south", "east", "west", "students", "workers", "residents", "fans", "officials",
-    "says", "plans", "opens", "meets", "sees", "gets", "makes", "takes", "gives", "holds")
+    "the",
+    "a",
+    "of",
+    "in",
+    "on",
+    "for",
+    "to",
+    "and",
+    "with",
+    "after",
+    "as",
+    "at",
+    "by",
+    "city",
+    "team",
+    "council",
+    "school",
+    "market",
+    "river",
+    "park",
+    "mayor",
+    "bank",
+    "festival",
+    "storm",
+    "train",
+    "bridge",
+    "museum",
+    "club",
+    "farm",
+    "library",
+    "hospital",
+    "airport",
+    "road",
+    "village",
+    "company",
+    "science",
+    "music",
+    "film",
+    "food",
+    "game",
+    "season",
+    "week",
+    "year",
+    "night",
+    "morning",
+    "local",
+    "new",
+    "old",
+    "small",
+    "big",
+    "north",
+    "south",
+    "east",
+    "west",
+    "students",
+    "workers",
+    "residents",
+    "fans",
+    "officials",
+    "says",
+    "plans",
+    "opens",
+    "meets",
+    "sees",
+    "gets",
+    "makes",
+    "takes",
+    "gives",
+    "holds",
+)
 #: Headline vocabulary: word id ``i`` is ``HEADLINE_WORDS[i - 1]``; 0 pads.
 HEADLINE_WORDS = _EXCITING + _DULL + _NEUTRAL
 
 TICKET_DEPARTMENTS = ("billing", "technical", "shipping", "account")
 _DEPARTMENT_WORDS = (
-    ("invoice", "charge", "refund", "payment", "price", "card", "billed", "receipt",
-     "subscription", "discount"),
-    ("error", "crash", "bug", "install", "update", "server", "app", "slow", "screen",
-     "connection"),
-    ("delivery", "parcel", "tracking", "courier", "shipment", "address", "arrived",
-     "package", "delayed", "box"),
-    ("login", "password", "username", "profile", "email", "settings", "locked", "signup",
-     "verify", "delete"),
+    (
+        "invoice",
+        "charge",
+        "refund",
+        "payment",
+        "price",
+        "card",
+        "billed",
+        "receipt",
+        "subscription",
+        "discount",
+    ),
+    ("error", "crash", "bug", "install", "update", "server", "app", "slow", "screen", "connection"),
+    (
+        "delivery",
+        "parcel",
+        "tracking",
+        "courier",
+        "shipment",
+        "address",
+        "arrived",
+        "package",
+        "delayed",
+        "box",
+    ),
+    ("login", "password", "username", "profile", "email", "settings", "locked", "signup", "verify", "delete"),
 )
 _URGENT = ("urgent", "asap", "immediately", "down", "broken", "cannot", "emergency", "now")
-_TICKET_FILLER = ("i", "my", "the", "a", "is", "was", "not", "please", "help", "with", "it",
-                  "and", "to", "for", "on", "have", "this", "can", "you", "hi", "thanks",
-                  "since", "yesterday", "today", "again", "order", "problem", "question",
-                  "still", "when", "what", "why", "me", "our", "we")
+_TICKET_FILLER = (
+    "i",
+    "my",
+    "the",
+    "a",
+    "is",
+    "was",
+    "not",
+    "please",
+    "help",
+    "with",
+    "it",
+    "and",
+    "to",
+    "for",
+    "on",
+    "have",
+    "this",
+    "can",
+    "you",
+    "hi",
+    "thanks",
+    "since",
+    "yesterday",
+    "today",
+    "again",
+    "order",
+    "problem",
+    "question",
+    "still",
+    "when",
+    "what",
+    "why",
+    "me",
+    "our",
+    "we",
+)
 #: Ticket vocabulary: word id ``i`` is ``TICKET_WORDS[i - 1]``; 0 pads.
 TICKET_WORDS = sum(_DEPARTMENT_WORDS, ()) + _URGENT + _TICKET_FILLER
 #: The 12 ticket tags, by position in the ``tags`` vector.
-TICKET_TAGS = ("urgent", "outage", "vip", "question", "refund", "invoice", "crash",
-               "bug", "delivery", "returns", "password", "security")
-_TAG_DEPARTMENT = {"refund": 0, "invoice": 0, "crash": 1, "bug": 1, "delivery": 2,
-                   "returns": 2, "password": 3, "security": 3}
+TICKET_TAGS = (
+    "urgent",
+    "outage",
+    "vip",
+    "question",
+    "refund",
+    "invoice",
+    "crash",
+    "bug",
+    "delivery",
+    "returns",
+    "password",
+    "security",
+)
+_TAG_DEPARTMENT = {
+    "refund": 0,
+    "invoice": 0,
+    "crash": 1,
+    "bug": 1,
+    "delivery": 2,
+    "returns": 2,
+    "password": 3,
+    "security": 3,
+}
 
 
 def decode(ids, words):
@@ -717,8 +951,7 @@ def decode(ids, words):
     """
     ids = np.asarray(ids).ravel()
     if ids.size and (ids.min() < 0 or ids.max() > len(words)):
-        raise ValueError(f"ids must be in 0..{len(words)} for this vocabulary, got "
-                         f"{ids.min()}..{ids.max()}")
+        raise ValueError(f"ids must be in 0..{len(words)} for this vocabulary, got {ids.min()}..{ids.max()}")
     return " ".join(words[i - 1] for i in ids if i)
 
 
@@ -732,7 +965,7 @@ def _pad_pre(sequences, length):
     out = np.zeros((len(sequences), length), np.int32)
     for i, seq in enumerate(sequences):
         seq = seq[-length:]
-        out[i, length - len(seq):] = seq
+        out[i, length - len(seq) :] = seq
     return out
 
 
@@ -773,8 +1006,9 @@ def headlines(n_train=2000, n_test=500, *, seed=0, length=100):
         for i in range(n):
             k = rng.choice([1, 3])
             exciting = rng.integers(0, 2, k)
-            signal = np.where(exciting == 1, rng.integers(0, n_ex, k) + 1,
-                              rng.integers(0, n_dull, k) + 1 + n_ex)
+            signal = np.where(
+                exciting == 1, rng.integers(0, n_ex, k) + 1, rng.integers(0, n_dull, k) + 1 + n_ex
+            )
             words = np.concatenate([signal, rng.choice(neutral_ids, rng.integers(5, 12))])
             texts.append(rng.permutation(words))
             scores[i] = 2 * exciting.sum() - k
@@ -782,8 +1016,9 @@ def headlines(n_train=2000, n_test=500, *, seed=0, length=100):
         photo = (rng.random(n) < 0.5).astype(np.float32)
         hour = rng.uniform(0, 24, n)
         evening = ((hour >= 18) & (hour < 23)).astype(np.float32)
-        aux_input = np.stack([followers, photo, evening, np.sin(2 * np.pi * hour / 24),
-                              np.cos(2 * np.pi * hour / 24)], 1).astype(np.float32)
+        aux_input = np.stack(
+            [followers, photo, evening, np.sin(2 * np.pi * hour / 24), np.cos(2 * np.pi * hour / 24)], 1
+        ).astype(np.float32)
         pull = 1.2 * scores + 1.2 * followers + 1.0 * photo + 0.8 * evening - 0.9
         main = (pull + rng.normal(0, 0.5, n) > 0).astype(np.float32)
         aux = (scores > 0).astype(np.float32)
@@ -833,13 +1068,21 @@ def tickets(n_train=1280, n_test=256, *, seed=0, title_length=10, body_length=10
             other = (dep + rng.integers(1, 4)) % 4
             n_urgent = rng.choice([0, 0, 1, 2])
             urgency[i] = n_urgent
-            title = np.concatenate([rng.choice(topic_ids[dep], rng.integers(1, 3)),
-                                    rng.choice(urgent_ids, min(n_urgent, 1)),
-                                    rng.choice(filler_ids, rng.integers(1, title_length - 3))])
-            body = np.concatenate([rng.choice(topic_ids[dep], rng.integers(2, 6)),
-                                   rng.choice(topic_ids[other], rng.integers(0, 2)),
-                                   rng.choice(urgent_ids, n_urgent),
-                                   rng.choice(filler_ids, rng.integers(8, body_length - 10))])
+            title = np.concatenate(
+                [
+                    rng.choice(topic_ids[dep], rng.integers(1, 3)),
+                    rng.choice(urgent_ids, min(n_urgent, 1)),
+                    rng.choice(filler_ids, rng.integers(1, title_length - 3)),
+                ]
+            )
+            body = np.concatenate(
+                [
+                    rng.choice(topic_ids[dep], rng.integers(2, 6)),
+                    rng.choice(topic_ids[other], rng.integers(0, 2)),
+                    rng.choice(urgent_ids, n_urgent),
+                    rng.choice(filler_ids, rng.integers(8, body_length - 10)),
+                ]
+            )
             titles.append(rng.permutation(title))
             bodies.append(rng.permutation(body))
             own = [t for t, d in _TAG_DEPARTMENT.items() if d == dep]
@@ -848,31 +1091,63 @@ def tickets(n_train=1280, n_test=256, *, seed=0, title_length=10, body_length=10
             tags[i, tag_index["urgent"]] = rng.random() < 0.15 + 0.3 * n_urgent
             for tag, p in (("outage", 0.15), ("vip", 0.2), ("question", 0.3)):
                 tags[i, tag_index[tag]] = rng.random() < p
-            tags[i, tag_index["security"]] = max(tags[i, tag_index["security"]],
-                                                 rng.random() < 0.05)
-        logit = (1.1 * urgency + 1.5 * tags[:, tag_index["urgent"]]
-                 + 1.2 * tags[:, tag_index["outage"]] + 0.8 * tags[:, tag_index["vip"]]
-                 - 1.0 * tags[:, tag_index["question"]] - 1.0 + rng.normal(0, 0.3, n))
+            tags[i, tag_index["security"]] = max(tags[i, tag_index["security"]], rng.random() < 0.05)
+        logit = (
+            1.1 * urgency
+            + 1.5 * tags[:, tag_index["urgent"]]
+            + 1.2 * tags[:, tag_index["outage"]]
+            + 0.8 * tags[:, tag_index["vip"]]
+            - 1.0 * tags[:, tag_index["question"]]
+            - 1.0
+            + rng.normal(0, 0.3, n)
+        )
         priority = (1 / (1 + np.exp(-logit))).astype(np.float32)
-        x = {"title": _pad_pre(titles, title_length), "body": _pad_pre(bodies, body_length),
-             "tags": tags}
-        return x, {"priority": priority[:, None],
-                   "department": np.eye(4, dtype=np.float32)[department]}
+        x = {"title": _pad_pre(titles, title_length), "body": _pad_pre(bodies, body_length), "tags": tags}
+        return x, {"priority": priority[:, None], "department": np.eye(4, dtype=np.float32)[department]}
 
     return make(train_rng, n_train), make(test_rng, n_test)
 
 
 _TWEET_CHARS = "etaoinshrdlcumwfgypbvkjxqz .,!?#@:)0123456789"
 # Rough English letter frequencies (percent), then space, punctuation and digits.
-_TWEET_BASE = np.array([12.7, 9.1, 8.2, 7.5, 7.0, 6.7, 6.3, 6.1, 6.0, 4.3, 4.0, 2.8, 2.8,
-                        2.4, 2.4, 2.2, 2.0, 2.0, 1.9, 1.5, 1.0, 0.8, 0.15, 0.15, 0.1, 0.07,
-                        20.0] + [0.8] * 8 + [0.3] * 10)
+_TWEET_BASE = np.array(
+    [
+        12.7,
+        9.1,
+        8.2,
+        7.5,
+        7.0,
+        6.7,
+        6.3,
+        6.1,
+        6.0,
+        4.3,
+        4.0,
+        2.8,
+        2.8,
+        2.4,
+        2.4,
+        2.2,
+        2.0,
+        2.0,
+        1.9,
+        1.5,
+        1.0,
+        0.8,
+        0.15,
+        0.15,
+        0.1,
+        0.07,
+        20.0,
+    ]
+    + [0.8] * 8
+    + [0.3] * 10
+)
 # How much authors differ from the base: a little on letters, a lot on the rest.
 _TWEET_SPREAD = np.array([0.6] * 26 + [0.3] + [1.3] * 18)
 
 
-def tweets(n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_authors=4,
-           dtype="uint8"):
+def tweets(n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_authors=4, dtype="uint8"):
     """Pairs of one-hot tweets, labelled 1 when the same author wrote both.
 
     For the shared-LSTM notebook (guide: two inputs of 280 characters x 256 one-hot).
@@ -917,8 +1192,7 @@ def tweets(n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_author
     def make(rng, n):
         same = _balanced_labels(rng, n, 2).astype(bool)
         author_a = rng.integers(0, n_authors, n)
-        author_b = np.where(same, author_a,
-                            (author_a + rng.integers(1, n_authors, n)) % n_authors)
+        author_b = np.where(same, author_a, (author_a + rng.integers(1, n_authors, n)) % n_authors)
         x = {}
         for key, authors in (("tweet_a", author_a), ("tweet_b", author_b)):
             chars = np.zeros((n, length), np.int64)
@@ -930,7 +1204,7 @@ def tweets(n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_author
             one_hot = np.zeros((n, length, n_chars), dtype)
             steps = np.arange(length)
             for i in range(n):  # left-padded, so the text ends at the last time step
-                one_hot[i, steps[length - used[i]:], chars[i, :used[i]]] = 1
+                one_hot[i, steps[length - used[i] :], chars[i, : used[i]]] = 1
             x[key] = one_hot
         return x, same.astype(np.float32)[:, None]
 
@@ -946,8 +1220,7 @@ def tweet_text(one_hot):
     """
     one_hot = np.asarray(one_hot)
     if one_hot.ndim != 2:
-        raise ValueError(f"one_hot must be one tweet of shape (length, n_chars), got "
-                         f"shape {one_hot.shape}")
+        raise ValueError(f"one_hot must be one tweet of shape (length, n_chars), got shape {one_hot.shape}")
     used = one_hot.any(1)
     return bytes(one_hot.argmax(1)[used].astype(np.uint8).tolist()).decode("latin-1")
 
@@ -957,16 +1230,44 @@ def tweet_text(one_hot):
 # --------------------------------------------------------------------------------------
 
 _COLOURS = ("red", "green", "blue", "yellow")
-_COLOUR_RGB = np.array([[0.92, 0.16, 0.14], [0.15, 0.78, 0.22], [0.2, 0.38, 0.98],
-                        [0.96, 0.86, 0.12]], np.float32)
+_COLOUR_RGB = np.array(
+    [[0.92, 0.16, 0.14], [0.15, 0.78, 0.22], [0.2, 0.38, 0.98], [0.96, 0.86, 0.12]], np.float32
+)
 _SHAPES = ("circle", "square", "triangle")
 _DIRECTIONS = ("left", "right", "up", "down")
 _DIRECTION_STEP = np.array([[0, -1], [0, 1], [-1, 0], [1, 0]], np.float32)  # (row, col)
 #: Question vocabulary of both QA worlds: word id ``i`` is ``QA_WORDS[i - 1]``; 0 pads.
-QA_WORDS = ("what", "colour", "is", "the", "shape", "object", "how", "many", "are",
-            "there", "a", "circle", "square", "triangle", "objects",
-            "red", "green", "blue", "yellow", "which", "way", "does",
-            "move", "moving", "left", "right", "up", "down", "?")
+QA_WORDS = (
+    "what",
+    "colour",
+    "is",
+    "the",
+    "shape",
+    "object",
+    "how",
+    "many",
+    "are",
+    "there",
+    "a",
+    "circle",
+    "square",
+    "triangle",
+    "objects",
+    "red",
+    "green",
+    "blue",
+    "yellow",
+    "which",
+    "way",
+    "does",
+    "move",
+    "moving",
+    "left",
+    "right",
+    "up",
+    "down",
+    "?",
+)
 #: Answer vocabulary of both QA worlds: answer index ``i`` is ``ANSWERS[i]``.
 ANSWERS = ("no", "yes", "0", "1", "2", "3") + _COLOURS + _SHAPES + _DIRECTIONS
 _ANSWER_INDEX = {a: i for i, a in enumerate(ANSWERS)}
@@ -1032,7 +1333,7 @@ def _vqa_question(rng, objects):
 def _background(rng, shape):
     out = np.empty(shape, np.float32)
     for start in range(0, shape[0], 200):  # float64 draws in chunks: same values, less memory
-        part = out[start:start + 200]
+        part = out[start : start + 200]
         part[...] = 0.12 + rng.normal(0, 0.025, part.shape)
     return out
 
@@ -1042,14 +1343,14 @@ def _paint(images, kind, colour, row, col, radius):
     gr, gc = _grid(images.shape[-2])
     for start in range(0, len(images), 500):  # in chunks, to keep the temporaries small
         s = slice(start, start + 500)
-        alpha = _shape_coverage(kind[s, None, None], gc - col[s, None, None],
-                                gr - row[s, None, None], radius[s, None, None])[..., None]
+        alpha = _shape_coverage(
+            kind[s, None, None], gc - col[s, None, None], gr - row[s, None, None], radius[s, None, None]
+        )[..., None]
         images[s] *= 1 - alpha
         images[s] += alpha * _COLOUR_RGB[colour[s]][:, None, None]
 
 
-def shapes_vqa(n_train=5000, n_test=500, *, seed=0, image_size=32, question_length=12,
-               with_scenes=False):
+def shapes_vqa(n_train=5000, n_test=500, *, seed=0, image_size=32, question_length=12, with_scenes=False):
     """Pictures of coloured shapes with questions about them and their true answers.
 
     For the VQA notebook (guide: image + 100-id question -> Dense(1000) softmax;
@@ -1101,8 +1402,15 @@ def shapes_vqa(n_train=5000, n_test=500, *, seed=0, image_size=32, question_leng
                 row = (q // 2 + 0.5 + rng.uniform(-0.05, 0.05)) * half
                 col = (q % 2 + 0.5 + rng.uniform(-0.05, 0.05)) * half
                 slots[j, i] = shape, colour, row, col, radius
-                items.append({"shape": _SHAPES[shape], "colour": _COLOURS[colour],
-                              "row": float(row), "col": float(col), "radius": float(radius)})
+                items.append(
+                    {
+                        "shape": _SHAPES[shape],
+                        "colour": _COLOURS[colour],
+                        "row": float(row),
+                        "col": float(col),
+                        "radius": float(radius),
+                    }
+                )
             scenes.append({"objects": items, "question": question, "answer": answer})
             questions.append(encode_question(question, question_length))
             answers[i] = _ANSWER_INDEX[answer]
@@ -1110,11 +1418,14 @@ def shapes_vqa(n_train=5000, n_test=500, *, seed=0, image_size=32, question_leng
         for slot in slots:
             on = ~np.isnan(slot[:, 0])
             part = images[on]
-            _paint(part, slot[on, 0].astype(int), slot[on, 1].astype(int), slot[on, 2],
-                   slot[on, 3], slot[on, 4])
+            _paint(
+                part, slot[on, 0].astype(int), slot[on, 1].astype(int), slot[on, 2], slot[on, 3], slot[on, 4]
+            )
             images[on] = part
-        x = {"image_input": np.clip(images, 0, 1, out=images),
-             "question_input": np.stack(questions).astype(np.int32)}
+        x = {
+            "image_input": np.clip(images, 0, 1, out=images),
+            "question_input": np.stack(questions).astype(np.int32),
+        }
         return (x, answers, scenes) if with_scenes else (x, answers)
 
     return make(train_rng, n_train), make(test_rng, n_test)
@@ -1126,18 +1437,17 @@ def _video_question(rng, shapes, colours, directions):
     if kind == 0:
         return f"which way does the {_SHAPES[shapes[j]]} move ?", _DIRECTIONS[directions[j]]
     if kind == 1:
-        return (f"what colour is the shape moving {_DIRECTIONS[directions[j]]} ?",
-                _COLOURS[colours[j]])
+        return (f"what colour is the shape moving {_DIRECTIONS[directions[j]]} ?", _COLOURS[colours[j]])
     if kind == 2:
-        return (f"what shape is moving {_DIRECTIONS[directions[j]]} ?",
-                _SHAPES[shapes[j]])
+        return (f"what shape is moving {_DIRECTIONS[directions[j]]} ?", _SHAPES[shapes[j]])
     asked = directions[j] if rng.random() < 0.5 else (directions[j] + rng.integers(1, 4)) % 4
     answer = "yes" if asked == directions[j] else "no"
     return f"does the {_SHAPES[shapes[j]]} move {_DIRECTIONS[asked]} ?", answer
 
 
-def moving_shapes_vqa(n_train=1200, n_test=300, *, seed=0, frames=8, image_size=32,
-                      question_length=12, with_scenes=False):
+def moving_shapes_vqa(
+    n_train=1200, n_test=300, *, seed=0, frames=8, image_size=32, question_length=12, with_scenes=False
+):
     """Short videos of coloured shapes sliding across, with questions and true answers.
 
     For the video QA notebook (guide: 100 frames of 224x224, TimeDistributed vision
@@ -1198,10 +1508,16 @@ def moving_shapes_vqa(n_train=1200, n_test=300, *, seed=0, frames=8, image_size=
                 start = np.where(moving & towards_far, rng.uniform(low, high - travel, 2), start)
                 start = np.where(moving & ~towards_far, rng.uniform(low + travel, high, 2), start)
                 slots[j, i] = (shapes[j], colours[j], *start, *step, radius)
-                items.append({"shape": _SHAPES[shapes[j]], "colour": _COLOURS[colours[j]],
-                              "direction": _DIRECTIONS[directions[j]],
-                              "start": tuple(map(float, start)),
-                              "step": tuple(map(float, step)), "radius": float(radius)})
+                items.append(
+                    {
+                        "shape": _SHAPES[shapes[j]],
+                        "colour": _COLOURS[colours[j]],
+                        "direction": _DIRECTIONS[directions[j]],
+                        "start": tuple(map(float, start)),
+                        "step": tuple(map(float, step)),
+                        "radius": float(radius),
+                    }
+                )
             scenes.append({"objects": items, "question": question, "answer": answer})
             questions.append(encode_question(question, question_length))
             answers[i] = _ANSWER_INDEX[answer]
@@ -1210,12 +1526,19 @@ def moving_shapes_vqa(n_train=1200, n_test=300, *, seed=0, frames=8, image_size=
             on = np.flatnonzero(~np.isnan(slot[:, 0]))
             for t in range(frames):
                 part = video[on, t]
-                _paint(part, slot[on, 0].astype(int), slot[on, 1].astype(int),
-                       slot[on, 2] + t * slot[on, 4], slot[on, 3] + t * slot[on, 5],
-                       slot[on, 6])
+                _paint(
+                    part,
+                    slot[on, 0].astype(int),
+                    slot[on, 1].astype(int),
+                    slot[on, 2] + t * slot[on, 4],
+                    slot[on, 3] + t * slot[on, 5],
+                    slot[on, 6],
+                )
                 video[on, t] = part
-        x = {"video_input": np.clip(video, 0, 1, out=video),
-             "video_question_input": np.stack(questions).astype(np.int32)}
+        x = {
+            "video_input": np.clip(video, 0, 1, out=video),
+            "video_question_input": np.stack(questions).astype(np.int32),
+        }
         return (x, answers, scenes) if with_scenes else (x, answers)
 
     return make(train_rng, n_train), make(test_rng, n_test)
@@ -1293,8 +1616,9 @@ def vector_pairs(n_train=1000, n_test=200, *, seed=0, features=100):
     return make(train_rng, n_train), make(test_rng, n_test)
 
 
-def categorical_numeric(n_train=1000, n_test=200, *, seed=0, categories=100,
-                        categorical_length=16, numeric_features=32):
+def categorical_numeric(
+    n_train=1000, n_test=200, *, seed=0, categories=100, categorical_length=16, numeric_features=32
+):
     """Category codes plus numbers -> a yes/no answer and one of three classes.
 
     For guide 004's two-input two-output model (Embedding(100, 64) over 16 codes,
@@ -1325,13 +1649,13 @@ def categorical_numeric(n_train=1000, n_test=200, *, seed=0, categories=100,
         group = rng.integers(0, 3, n)
         home = rng.random((n, categorical_length)) < 0.5
         shape = (n, categorical_length)
-        codes = np.where(home, group[:, None] * third + rng.integers(0, third, shape),
-                         rng.integers(0, categories, shape))
+        codes = np.where(
+            home, group[:, None] * third + rng.integers(0, third, shape), rng.integers(0, categories, shape)
+        )
         numbers = rng.normal(0, 1, (n, numeric_features)).astype(np.float32)
         rare = (codes < 10).sum(1)
         binary = (rare - 1.6 + numbers[:, :4].sum(1) / 2 > 0).astype(np.float32)
-        counts = np.stack([((codes >= g * third) & (codes < (g + 1) * third)).sum(1)
-                           for g in range(3)], 1)
+        counts = np.stack([((codes >= g * third) & (codes < (g + 1) * third)).sum(1) for g in range(3)], 1)
         label = (counts + numbers[:, 4:7] * 1.5).argmax(1).astype(np.int32)
         x = {"categorical_input": codes.astype(np.int32), "numeric_input": numbers}
         return x, {"binary_pred": binary[:, None], "categorical_pred": label}
@@ -1367,11 +1691,14 @@ def sequences(n_train=1000, n_test=200, *, seed=0, length=100):
         t = np.linspace(0, 1, length, dtype=np.float32)
         slope = np.where(up == 1, 1, -1) * rng.uniform(0.6, 1.6, n)
         wave = rng.uniform(0.3, 0.7, n)[:, None] * np.sin(
-            2 * np.pi * rng.uniform(2, 5, n)[:, None] * t + rng.uniform(0, 2 * np.pi, n)[:, None])
+            2 * np.pi * rng.uniform(2, 5, n)[:, None] * t + rng.uniform(0, 2 * np.pi, n)[:, None]
+        )
         clean = (slope[:, None] * (t - 0.5) + wave).astype(np.float32)
         x = clean + rng.normal(0, 0.3, clean.shape).astype(np.float32)
-        return x[..., None], {"class_output": up.astype(np.float32)[:, None],
-                              "sequence_output": clean[..., None]}
+        return x[..., None], {
+            "class_output": up.astype(np.float32)[:, None],
+            "sequence_output": clean[..., None],
+        }
 
     return make(train_rng, n_train), make(test_rng, n_test)
 
@@ -1380,8 +1707,7 @@ def sequences(n_train=1000, n_test=200, *, seed=0, length=100):
 # Pictures of samples
 # --------------------------------------------------------------------------------------
 
-_ROLE_COLOURS = {"exciting": "#1a9641", "dull": "#d7191c", "neutral": "#333333",
-                 "urgent": "#d7191c"}
+_ROLE_COLOURS = {"exciting": "#1a9641", "dull": "#d7191c", "neutral": "#333333", "urgent": "#d7191c"}
 _DEPARTMENT_COLOURS = ("#7b3294", "#0571b0", "#e66101", "#008837")
 
 
@@ -1402,8 +1728,7 @@ def _as_picture(image):
 
 def _draw_image(ax, image, caption=None, fontsize=9):
     image = _as_picture(image)
-    ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1,
-              interpolation="nearest")
+    ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     if caption is not None:
@@ -1437,8 +1762,9 @@ def _draw_images(x, y, n, class_names):
     x = np.asarray(x)
     if x.ndim == 2 and x.shape[1] == 784:
         x = x.reshape(-1, 28, 28)
-    captions = ([_label_text(label, class_names) for label in y[:n]] if y is not None
-                else [""] * min(n, len(x)))
+    captions = (
+        [_label_text(label, class_names) for label in y[:n]] if y is not None else [""] * min(n, len(x))
+    )
     return _image_grid(x, captions, n, fontsize=8 if class_names else 9)
 
 
@@ -1452,9 +1778,13 @@ def _draw_videos(x, y, n, questions=None):
         for t in range(frames):
             _draw_image(axes[i, t], x[i, t], f"t={t}" if i == 0 else None, 7)
         if questions is not None:
-            axes[i, 0].set_ylabel(f"{decode(questions[i], QA_WORDS)}\n-> "
-                                  f"{decode_answer(y[i])}", rotation=0, ha="right",
-                                  va="center", fontsize=8)
+            axes[i, 0].set_ylabel(
+                f"{decode(questions[i], QA_WORDS)}\n-> {decode_answer(y[i])}",
+                rotation=0,
+                ha="right",
+                va="center",
+                fontsize=8,
+            )
     return fig
 
 
@@ -1471,8 +1801,9 @@ def _draw_pairs(x, y, n, top, bottom, yes, no):
 
 
 def _draw_vqa(x, y, n):
-    captions = [f"{decode(q, QA_WORDS)}\n-> {decode_answer(a)}"
-                for q, a in zip(x["question_input"][:n], y[:n])]
+    captions = [
+        f"{decode(q, QA_WORDS)}\n-> {decode_answer(a)}" for q, a in zip(x["question_input"][:n], y[:n])
+    ]
     return _image_grid(x["image_input"], captions, n, cols=4, cell=2.3, fontsize=8)
 
 
@@ -1488,8 +1819,7 @@ def _text_lines(lines, width=110):
         col = 0
         for text, colour in pieces:
             text = text[: max(0, width - col)]
-            ax.text(col, row + 0.5, text, family="monospace", fontsize=fontsize, color=colour,
-                    va="center")
+            ax.text(col, row + 0.5, text, family="monospace", fontsize=fontsize, color=colour, va="center")
             col += len(text) + 1
     return fig
 
@@ -1504,13 +1834,18 @@ def _draw_headlines(x, y, n):
     lines = []
     for i in range(min(n, len(x["main_input"]))):
         aux = x["aux_input"][i]
-        head = (f"main {int(y['main_output'][i, 0])} aux {int(y['aux_output'][i, 0])} "
-                f"| fol {aux[0]:+.1f} pho {int(aux[1])} eve {int(aux[2])} |")
+        head = (
+            f"main {int(y['main_output'][i, 0])} aux {int(y['aux_output'][i, 0])} "
+            f"| fol {aux[0]:+.1f} pho {int(aux[1])} eve {int(aux[2])} |"
+        )
         words = decode(x["main_input"][i], HEADLINE_WORDS).split()
         lines.append([(head, "#777777")] + [(w, _ROLE_COLOURS[_word_role(w)]) for w in words])
     fig = _text_lines(lines)
-    fig.suptitle("headlines: exciting words green, dull words red; main_output = popular, "
-                 "aux_output = text alone reads exciting", fontsize=9)
+    fig.suptitle(
+        "headlines: exciting words green, dull words red; main_output = popular, "
+        "aux_output = text alone reads exciting",
+        fontsize=9,
+    )
     return fig
 
 
@@ -1530,11 +1865,17 @@ def _draw_tickets(x, y, n):
         lines.append([(head, _DEPARTMENT_COLOURS[TICKET_DEPARTMENTS.index(department)])])
         title = decode(x["title"][i], TICKET_WORDS).split()
         body = decode(x["body"][i], TICKET_WORDS).split()
-        lines.append([("   title:", "#999999")] + [(w, _ticket_colour(w)) for w in title]
-                     + [("| body:", "#999999")] + [(w, _ticket_colour(w)) for w in body])
+        lines.append(
+            [("   title:", "#999999")]
+            + [(w, _ticket_colour(w)) for w in title]
+            + [("| body:", "#999999")]
+            + [(w, _ticket_colour(w)) for w in body]
+        )
     fig = _text_lines(lines)
-    fig.suptitle("tickets: topic words coloured by department "
-                 + ", ".join(TICKET_DEPARTMENTS) + "; urgent words red", fontsize=9)
+    fig.suptitle(
+        "tickets: topic words coloured by department " + ", ".join(TICKET_DEPARTMENTS) + "; urgent words red",
+        fontsize=9,
+    )
     return fig
 
 
@@ -1576,8 +1917,9 @@ def _draw_clusters(x, y, n):
     points = centred @ vt[:2].T
     fig = _new_figure(4.5, 4)
     ax = fig.add_subplot()
-    scatter = ax.scatter(points[:, 0], points[:, 1], c=None if y is None else np.ravel(y)[:2000],
-                         cmap="tab10", s=6)
+    scatter = ax.scatter(
+        points[:, 0], points[:, 1], c=None if y is None else np.ravel(y)[:2000], cmap="tab10", s=6
+    )
     ax.set_title("first two principal components", fontsize=9)
     if y is not None:
         fig.colorbar(scatter, ax=ax, label="class")
@@ -1587,8 +1929,7 @@ def _draw_clusters(x, y, n):
 def _draw_rows(panels, row_labels, title):
     """Heat maps side by side, one row per sample."""
     fig = _new_figure(11, 0.35 * len(row_labels) + 1.2)
-    axes = fig.subplots(1, len(panels), squeeze=False,
-                        width_ratios=[p[1].shape[1] for p in panels])[0]
+    axes = fig.subplots(1, len(panels), squeeze=False, width_ratios=[p[1].shape[1] for p in panels])[0]
     for ax, (name, values, cmap) in zip(axes, panels):
         ax.imshow(values, aspect="auto", cmap=cmap, interpolation="nearest")
         ax.set_title(name, fontsize=9)
@@ -1601,11 +1942,13 @@ def _draw_rows(panels, row_labels, title):
 
 def _draw_vector_pairs(x, y, n):
     n = min(n, len(x["x_in"]), 16)
-    labels = [f"x_out {int(a)}  y_out {int(b)}" for a, b in
-              zip(y["x_out"][:n, 0], y["y_out"][:n, 0])]
-    return _draw_rows([("x_in", x["x_in"][:n], "viridis"), ("y_in", x["y_in"][:n], "viridis")],
-                      labels, "x_out: sum of x_in[:20] > sum of y_in[:20]; "
-                      "y_out: the block of ten y_in values with the largest sum")
+    labels = [f"x_out {int(a)}  y_out {int(b)}" for a, b in zip(y["x_out"][:n, 0], y["y_out"][:n, 0])]
+    return _draw_rows(
+        [("x_in", x["x_in"][:n], "viridis"), ("y_in", x["y_in"][:n], "viridis")],
+        labels,
+        "x_out: sum of x_in[:20] > sum of y_in[:20]; "
+        "y_out: the block of ten y_in values with the largest sum",
+    )
 
 
 def _draw_categorical_numeric(x, y, n):
@@ -1615,27 +1958,37 @@ def _draw_categorical_numeric(x, y, n):
     codes = x["categorical_input"][:n]
     third = max(100, int(codes.max()) + 1) // 3  # the loader's default: 100 categories
     kind = np.where(codes < 10, 3, np.minimum(codes // third, 2))
-    labels = [f"binary {int(a)}  class {int(b)}" for a, b in
-              zip(y["binary_pred"][:n, 0], y["categorical_pred"][:n])]
+    labels = [
+        f"binary {int(a)}  class {int(b)}" for a, b in zip(y["binary_pred"][:n, 0], y["categorical_pred"][:n])
+    ]
     thirds = ListedColormap(["#a6cee3", "#b2df8a", "#fdbf6f", "#e31a1c"])
-    fig = _draw_rows([("categorical_input: blue / green / orange = first / second / last "
-                       "third, red = rare (< 10)", kind, thirds),
-                      ("numeric_input", x["numeric_input"][:n], "coolwarm")], labels,
-                     "rare codes and numeric_input[:4] decide binary_pred; the most common "
-                     "third of codes, nudged by numeric_input[4:7], decides categorical_pred")
+    fig = _draw_rows(
+        [
+            (
+                "categorical_input: blue / green / orange = first / second / last third, red = rare (< 10)",
+                kind,
+                thirds,
+            ),
+            ("numeric_input", x["numeric_input"][:n], "coolwarm"),
+        ],
+        labels,
+        "rare codes and numeric_input[:4] decide binary_pred; the most common "
+        "third of codes, nudged by numeric_input[4:7], decides categorical_pred",
+    )
     for (row, col), code in np.ndenumerate(codes):
         fig.axes[0].text(col, row, str(code), ha="center", va="center", fontsize=7)
     return fig
 
 
 _DICT_DRAWERS = {
-    frozenset({"digit_a", "digit_b"}):
-        lambda x, y, n: _draw_pairs(x, y, n, "digit_a", "digit_b", "same", "different"),
-    frozenset({"gray", "colour"}):
-        lambda x, y, n: _draw_pairs(x, y, n, "gray", "colour", "circle", "square"),
+    frozenset({"digit_a", "digit_b"}): lambda x, y, n: _draw_pairs(
+        x, y, n, "digit_a", "digit_b", "same", "different"
+    ),
+    frozenset({"gray", "colour"}): lambda x, y, n: _draw_pairs(x, y, n, "gray", "colour", "circle", "square"),
     frozenset({"image_input", "question_input"}): _draw_vqa,
-    frozenset({"video_input", "video_question_input"}):
-        lambda x, y, n: _draw_videos(x["video_input"], y, n, x["video_question_input"]),
+    frozenset({"video_input", "video_question_input"}): lambda x, y, n: _draw_videos(
+        x["video_input"], y, n, x["video_question_input"]
+    ),
     frozenset({"main_input", "aux_input"}): _draw_headlines,
     frozenset({"title", "body", "tags"}): _draw_tickets,
     frozenset({"tweet_a", "tweet_b"}): _draw_tweets,
@@ -1700,20 +2053,26 @@ def show(data, labels=None, *, n=8, class_names=None, seed=0):
     if isinstance(data, dict):
         drawer = _DICT_DRAWERS.get(frozenset(data))
         if drawer is None:
-            raise ValueError(f"no picture for inputs named {sorted(data)}; expected the x "
-                             "of a kit.datasets loader")
+            raise ValueError(
+                f"no picture for inputs named {sorted(data)}; expected the x of a kit.datasets loader"
+            )
         if labels is None:
             raise ValueError("labels (the y of the same loader) are needed to show these inputs")
         return drawer(data, labels, n)
     x = np.asarray(data)
     if x.ndim == 5:
         return _draw_videos(x, labels, n)
-    if x.ndim == 3 and x.shape[-1] == 1 and x.shape[1] > 4 * x.shape[-1] and (
-            isinstance(labels, dict) or x.shape[1] != x.shape[2]):
+    if (
+        x.ndim == 3
+        and x.shape[-1] == 1
+        and x.shape[1] > 4 * x.shape[-1]
+        and (isinstance(labels, dict) or x.shape[1] != x.shape[2])
+    ):
         return _draw_sequences(x, labels, n)
     if x.ndim in (3, 4) or (x.ndim == 2 and x.shape[1] == 784):
         return _draw_images(x, labels, n, class_names)
     if x.ndim == 2:
         return _draw_clusters(x, labels, n)
-    raise ValueError(f"cannot picture an array of shape {x.shape}; expected images, videos, "
-                     "vectors or series")
+    raise ValueError(
+        f"cannot picture an array of shape {x.shape}; expected images, videos, vectors or series"
+    )

@@ -105,8 +105,7 @@ def crossings(levels, chains) -> int:
     total = 0
     for upper, lower in zip(levels, levels[1:]):
         where = {node: i for i, node in enumerate(lower)}
-        ends = [end for node in upper
-                for end in sorted(where[t] for t in down.get(node, ()) if t in where)]
+        ends = [end for node in upper for end in sorted(where[t] for t in down.get(node, ()) if t in where)]
         total += sum(1 for i in range(len(ends)) for j in range(i + 1, len(ends)) if ends[i] > ends[j])
     return total
 
@@ -237,7 +236,7 @@ def _assemble(levels, chains, xs, ranks, max_rows):
     rows = math.ceil(depth / columns)
     shift, left = {}, 0.0
     for column in range(columns):
-        members = [n for row in levels[column * rows:(column + 1) * rows] for n in row]
+        members = [n for row in levels[column * rows : (column + 1) * rows] for n in row]
         low, high = min(xs[n] for n in members), max(xs[n] for n in members)
         shift[column] = left - low
         left += high - low + NODE_WIDTH + COLUMN_GAP
@@ -252,8 +251,7 @@ def _assemble(levels, chains, xs, ranks, max_rows):
         routes[(u, v)] = [place(n, ranks[n] if n in ranks else n[3]) for n in chain]
         if ranks[u] // rows != ranks[v] // rows:
             jumps.add((u, v))
-    return Layout(positions, routes, jumps, rows=rows, columns=columns,
-                  width=left - NODE_WIDTH - COLUMN_GAP)
+    return Layout(positions, routes, jumps, rows=rows, columns=columns, width=left - NODE_WIDTH - COLUMN_GAP)
 
 
 # --- incremental layout (the live graph) -------------------------------------
@@ -328,8 +326,9 @@ class IncrementalLayout:
 
     def bounds(self, nodes=None) -> tuple[float, float, int, int]:
         """``(x_min, x_max, row_min, row_max)`` of ``nodes`` (default: every node)."""
-        points = [self.positions[n] for n in (self.positions if nodes is None else nodes)
-                  if n in self.positions]
+        points = [
+            self.positions[n] for n in (self.positions if nodes is None else nodes) if n in self.positions
+        ]
         if not points:
             return 0.0, 0.0, 0, 0
         xs, rows = zip(*points)

@@ -43,8 +43,16 @@ JUMP_COLOR = "#a9b2bd"
 CLUSTER_FACE = "#f7f1fb"
 
 
-def draw(obj, show_shapes=True, expand_nested=False, highlight=None, *,
-         max_rows=DEFAULT_MAX_ROWS, title=None, dpi=DPI) -> GraphFigure:
+def draw(
+    obj,
+    show_shapes=True,
+    expand_nested=False,
+    highlight=None,
+    *,
+    max_rows=DEFAULT_MAX_ROWS,
+    title=None,
+    dpi=DPI,
+) -> GraphFigure:
     """Draw the layer graph of a model, of symbolic tensors, or of a ``kit.graph_of`` graph.
 
     Parameters
@@ -104,8 +112,15 @@ def draw(obj, show_shapes=True, expand_nested=False, highlight=None, *,
     _draw_boxes(axes, graph, centres, box_w, box_h, wanted)
     _draw_labels(axes, centres, labels)
     figure.graph, figure.labels, figure.centres = graph, labels, centres
-    axes.text(MARGIN, MARGIN, title if title is not None else _title(graph),
-              ha="left", va="top", fontsize=FONT_SIZE + 1.5, weight="bold")
+    axes.text(
+        MARGIN,
+        MARGIN,
+        title if title is not None else _title(graph),
+        ha="left",
+        va="top",
+        fontsize=FONT_SIZE + 1.5,
+        weight="bold",
+    )
     return figure
 
 
@@ -141,8 +156,12 @@ def expanded(graph) -> nx.MultiDiGraph:
             continue
         inner = expanded(inner)
         for inner_key, inner_data in inner.nodes(data=True):
-            attributes = dict(inner_data, is_output=False, cluster=key,
-                              order=data.get("order", 0) + inner_data.get("order", 0) / 1000)
+            attributes = dict(
+                inner_data,
+                is_output=False,
+                cluster=key,
+                order=data.get("order", 0) + inner_data.get("order", 0) / 1000,
+            )
             result.add_node(f"{key}/{inner_key}", **attributes)
         for u, v, edge in inner.edges(data=True):
             result.add_edge(f"{key}/{u}", f"{key}/{v}", **edge)
@@ -189,7 +208,12 @@ def _highlighted(graph, highlight):
 
 
 def _shape(shape):
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    return (
+        "("
+        + ", ".join("None" if d is None else str(d) for d in shape)
+        + ("," if len(shape) == 1 else "")
+        + ")"
+    )
 
 
 def _shapes(shapes):
@@ -260,21 +284,27 @@ def box_collection(boxes):
         if highlighted:
             edge, width = HIGHLIGHT_EDGE, 3.0
         rounding = 0.12 if data.get("kind") == "input" else 0.03
-        patches.append(FancyBboxPatch((x - box_w / 2, y - h / 2), box_w, h,
-                                      boxstyle=f"round,pad=0,rounding_size={rounding}"))
+        patches.append(
+            FancyBboxPatch(
+                (x - box_w / 2, y - h / 2), box_w, h, boxstyle=f"round,pad=0,rounding_size={rounding}"
+            )
+        )
         faces.append(face)
         edges.append(edge)
         widths.append(width)
         styles.append("--" if data.get("kind") == "op" else "-")
-    return PatchCollection(patches, facecolors=faces, edgecolors=edges,
-                           linewidths=widths, linestyles=styles, zorder=2)
+    return PatchCollection(
+        patches, facecolors=faces, edgecolors=edges, linewidths=widths, linestyles=styles, zorder=2
+    )
 
 
 def _draw_boxes(axes, graph, centres, box_w, box_h, wanted):
-    axes.add_collection(box_collection(
-        (graph.nodes[node], centre, box_w, box_h[node], node in wanted)
-        for node, centre in centres.items()
-    ))
+    axes.add_collection(
+        box_collection(
+            (graph.nodes[node], centre, box_w, box_h[node], node in wanted)
+            for node, centre in centres.items()
+        )
+    )
 
 
 def _draw_edges(axes, graph, layout, centres, box_w, box_h, at):
@@ -300,11 +330,14 @@ def _draw_edges(axes, graph, layout, centres, box_w, box_h, at):
         x, y = centres[u]
         half = box_h[u] / 4
         right = x + box_w / 2
-        segments.append([(right, y + half), (right + 0.18, y + half), (right + 0.18, y - half), (right, y - half)])
+        segments.append(
+            [(right, y + half), (right + 0.18, y + half), (right + 0.18, y - half), (right, y - half)]
+        )
     axes.add_collection(LineCollection(segments, colors=EDGE_COLOR, linewidths=0.9, zorder=1))
     if jumps:
-        axes.add_collection(LineCollection(jumps, colors=JUMP_COLOR, linewidths=0.7,
-                                           linestyles=":", zorder=0))
+        axes.add_collection(
+            LineCollection(jumps, colors=JUMP_COLOR, linewidths=0.7, linestyles=":", zorder=0)
+        )
     if heads:
         xs, ys = zip(*heads)
         axes.scatter(xs, ys, marker="v", s=14, color=EDGE_COLOR, zorder=3, linewidths=0)
@@ -350,7 +383,26 @@ def _draw_clusters(axes, graph, centres, box_w, box_h):
         right = max(centres[n][0] for n in members) + box_w / 2 + 0.08
         top = min(centres[n][1] - box_h[n] / 2 for n in members) - 0.22
         bottom = max(centres[n][1] + box_h[n] / 2 for n in members) + 0.08
-        axes.add_patch(Rectangle((left, top), right - left, bottom - top, facecolor=CLUSTER_FACE,
-                                 edgecolor=STYLE["model"][1], linestyle="--", linewidth=1.0, zorder=0))
-        axes.text(left + 0.06, top + 0.04, name, fontsize=FONT_SIZE, color=STYLE["model"][1],
-                  ha="left", va="top", style="italic", zorder=1)
+        axes.add_patch(
+            Rectangle(
+                (left, top),
+                right - left,
+                bottom - top,
+                facecolor=CLUSTER_FACE,
+                edgecolor=STYLE["model"][1],
+                linestyle="--",
+                linewidth=1.0,
+                zorder=0,
+            )
+        )
+        axes.text(
+            left + 0.06,
+            top + 0.04,
+            name,
+            fontsize=FONT_SIZE,
+            color=STYLE["model"][1],
+            ha="left",
+            va="top",
+            style="italic",
+            zorder=1,
+        )

@@ -14,8 +14,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from kit.exercises.subject import Port, Problem, Subject, first_line
 
@@ -99,10 +99,7 @@ def run_requirements(requirements, subject) -> list[Item]:
         except Unmet as unmet:
             message = str(unmet)
         except Exception as error:  # a broken learner model can break any probe
-            message = (
-                f"could not check this on your model: {type(error).__name__}: "
-                f"{first_line(error)}"
-            )
+            message = f"could not check this on your model: {type(error).__name__}: {first_line(error)}"
         items.append(Item(requirement.text, message is None, message or ""))
     return items
 
@@ -141,6 +138,14 @@ def _signature(inputs, outputs) -> tuple:
 
 
 __all__ = [
-    "Exercise", "Item", "Port", "Problem", "Requirement", "Unmet",
-    "other_exercise", "run_requirements", "subject_signature", "wrong_exercise_problem",
+    "Exercise",
+    "Item",
+    "Port",
+    "Problem",
+    "Requirement",
+    "Unmet",
+    "other_exercise",
+    "run_requirements",
+    "subject_signature",
+    "wrong_exercise_problem",
 ]

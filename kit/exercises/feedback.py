@@ -139,16 +139,17 @@ class CheckResult:
             colour = "#1a7f37" if mark == TICK else "#cf222e"
             detail = (
                 f'<div style="margin-left:1.6em;color:#57606a">{html.escape(message)}</div>'
-                if message else ""
+                if message
+                else ""
             )
             rows.append(
                 f'<li style="list-style:none"><span style="color:{colour};font-weight:bold">'
                 f"{mark}</span> {html.escape(text)}{detail}</li>"
             )
-        notes = "".join(f"<li style=\"list-style:none\">{html.escape(n)}</li>" for n in self.notes)
+        notes = "".join(f'<li style="list-style:none">{html.escape(n)}</li>' for n in self.notes)
         return (
             f'<div class="kit-check"><b>{html.escape(self.exercise)}</b>: '
-            f"{html.escape(self._summary())}<ul style=\"padding-left:0.5em\">{''.join(rows)}{notes}</ul>"
+            f'{html.escape(self._summary())}<ul style="padding-left:0.5em">{"".join(rows)}{notes}</ul>'
             f"<i>{html.escape(self._footer())}</i></div>"
         )
 
@@ -187,7 +188,7 @@ class ProgressReport:
     def __str__(self):
         width = max((len(name) for name, _, _ in self.rows), default=0)
         lines = [self._summary()]
-        for name, title, entry in self.rows:
+        for name, _title, entry in self.rows:
             mark = TICK if entry.get("passed") else "·"
             lines.append(f"  {mark} {name.ljust(width)}  {self._status(entry)}")
         if self.note:
@@ -205,6 +206,6 @@ class ProgressReport:
         )
         note = f"<p>{html.escape(self.note)}</p>" if self.note else ""
         return (
-            f"<div class=\"kit-progress\"><b>{html.escape(self._summary())}</b>"
+            f'<div class="kit-progress"><b>{html.escape(self._summary())}</b>'
             f"<table>{body}</table>{note}<small>progress file: {html.escape(str(self.path))}</small></div>"
         )

@@ -11,8 +11,20 @@ from kit.exercises import probes
 from kit.exercises.engine import Exercise, Requirement, Unmet
 from kit.exercises.probes import check_dense, join, reads
 from kit.exercises.rules import (
-    all_trainable, dense_params, embedding_params, fmt_int, fmt_shape, forward,
-    functional_api, inputs, layer_phrase, lstm_params, outputs, param_count, plural, quoted,
+    all_trainable,
+    dense_params,
+    embedding_params,
+    fmt_int,
+    fmt_shape,
+    forward,
+    functional_api,
+    inputs,
+    layer_phrase,
+    lstm_params,
+    outputs,
+    param_count,
+    plural,
+    quoted,
 )
 from kit.exercises.subject import Port
 
@@ -85,8 +97,11 @@ LOSS_WEIGHTS = {"main_output": 1.0, "aux_output": 0.2}
 def _headline_encoder(subject):
     g = subject.graph
     problems = []
-    embedding = probes.one_of(subject, "Embedding", "no Embedding layer: the headline's word ids "
-                              "go through Embedding(input_dim=10000, output_dim=512)")
+    embedding = probes.one_of(
+        subject,
+        "Embedding",
+        "no Embedding layer: the headline's word ids go through Embedding(input_dim=10000, output_dim=512)",
+    )
     config = g.nodes[embedding]["config"]
     if config.get("input_dim") != 10000 or config.get("output_dim") != 512:
         problems.append(
@@ -95,7 +110,9 @@ def _headline_encoder(subject):
         )
     first_input = subject.inputs()[0].name
     if subject.producers(embedding) != [first_input]:
-        problems.append(f"{embedding!r} reads {quoted(subject.producers(embedding))}, expected {first_input!r}")
+        problems.append(
+            f"{embedding!r} reads {quoted(subject.producers(embedding))}, expected {first_input!r}"
+        )
     lstm = probes.one_of(subject, "LSTM", "no LSTM layer: encode the embedded headline with LSTM(32)")
     units = g.nodes[lstm]["config"].get("units")
     if units != 32:
@@ -154,7 +171,9 @@ def _headline_head(subject):
     if chain:
         start = probes.through_activation(subject, subject.producers(chain[-1])[0])
         if g.nodes[start]["class_name"] != "Concatenate":
-            problems.append(f"the first Dense of the head, {chain[-1]!r}, reads {start!r}, not the concatenation")
+            problems.append(
+                f"the first Dense of the head, {chain[-1]!r}, reads {start!r}, not the concatenation"
+            )
     return join(problems)
 
 
@@ -176,7 +195,7 @@ def _per_output(value, names, default):
         return {name: value.get(name, default) for name in names}
     if isinstance(value, (list, tuple)):
         return {name: (value[i] if i < len(value) else default) for i, name in enumerate(names)}
-    return {name: (default if value is None else value) for name in names}
+    return dict.fromkeys(names, default if value is None else value)
 
 
 def _headline_compiled(subject):
@@ -194,7 +213,7 @@ def _headline_compiled(subject):
         return (
             f"compile got one loss ({_loss_name(loss)!r}) for both outputs together with "
             f"{len(weights_given)} loss weights; Keras 3 refuses that as soon as training starts "
-            "(\"`loss_weights` must match the number of losses, got 1 losses and 2 weights\"). "
+            '("`loss_weights` must match the number of losses, got 1 losses and 2 weights"). '
             "Give one loss per output: loss={'main_output': 'binary_crossentropy', "
             "'aux_output': 'binary_crossentropy'}, or a list of two."
         )
@@ -238,8 +257,12 @@ MULTI_IO = Exercise(
             _headline_compiled,
         ),
         param_count(
-            embedding_params(10000, 512) + lstm_params(512, 32) + dense_params(32, 1)
-            + dense_params(37, 64) + 2 * dense_params(64, 64) + dense_params(64, 1),
+            embedding_params(10000, 512)
+            + lstm_params(512, 32)
+            + dense_params(32, 1)
+            + dense_params(37, 64)
+            + 2 * dense_params(64, 64)
+            + dense_params(64, 1),
             f"{fmt_int(embedding_params(10000, 512))} (Embedding) + {fmt_int(lstm_params(512, 32))} "
             f"(LSTM) + {dense_params(32, 1)} (aux_output) + {fmt_int(dense_params(37, 64))} (37→64) "
             f"+ 2 × {fmt_int(dense_params(64, 64))} (64→64) + {dense_params(64, 1)} (main_output)",
@@ -300,8 +323,8 @@ def _custom_weights(subject):
 
 
 def _custom_math(subject):
-    import numpy as np
     import keras
+    import numpy as np
 
     layer = _custom_layer(subject)
     weights = {len(w.shape): keras.ops.convert_to_numpy(w) for w in layer.weights}
@@ -366,8 +389,8 @@ def _custom_round_trip(subject):
 
 
 def _model_round_trip(subject):
-    import numpy as np
     import keras
+    import numpy as np
 
     layer = _custom_layer(subject)
     cls = type(layer)
@@ -382,7 +405,9 @@ def _model_round_trip(subject):
             f"{cls.__name__}}}) raised {type(error).__name__}: {line}.{_rebuild_advice(error)}"
         )
     x = np.random.default_rng(1).random((2, 4), dtype="float32")
-    same = np.allclose(keras.ops.convert_to_numpy(model(x)), keras.ops.convert_to_numpy(rebuilt(x)), atol=1e-5)
+    same = np.allclose(
+        keras.ops.convert_to_numpy(model(x)), keras.ops.convert_to_numpy(rebuilt(x)), atol=1e-5
+    )
     if not same:
         return "the rebuilt model computes different values from the original with the same weights."
     return None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 #: Environment variable naming the kit's home directory.
@@ -122,4 +122,4 @@ def _dump(stream, text: str) -> None:
 
 
 def _stamp() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

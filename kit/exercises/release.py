@@ -134,8 +134,11 @@ def out_of_date(source_dir, target_dir) -> list[str]:
         elif target.read_text(encoding="utf-8") != render(path):
             problems.append(f"{target} differs from what {path} gives")
     names = {p.name for p in sources(source_dir)}
-    problems += [f"{p} has no source in {source_dir}" for p in sorted(target_dir.glob("*.ipynb"))
-                 if p.name not in names]
+    problems += [
+        f"{p} has no source in {source_dir}"
+        for p in sorted(target_dir.glob("*.ipynb"))
+        if p.name not in names
+    ]
     return problems
 
 
@@ -161,15 +164,21 @@ def main(argv=None) -> int:
     )
     parser.add_argument("source", nargs="?", default=root / "exercises" / "source")
     parser.add_argument("target", nargs="?", default=root / "exercises")
-    parser.add_argument("--check", action="store_true",
-                        help="only report student notebooks that are out of date (exit 1 if any)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only report student notebooks that are out of date (exit 1 if any)",
+    )
     args = parser.parse_args(argv)
     if args.check:
         problems = out_of_date(args.source, args.target)
         for problem in problems:
             print(problem)
-        print("student notebooks are up to date" if not problems else
-              "run `python -m kit.exercises.release` to regenerate them")
+        print(
+            "student notebooks are up to date"
+            if not problems
+            else "run `python -m kit.exercises.release` to regenerate them"
+        )
         return 1 if problems else 0
     for path in release(args.source, args.target):
         print(f"wrote {path}")

@@ -132,7 +132,8 @@ def _compare_ports(kind, found, wanted, what):
     found_text = ", ".join(fmt_port(p) for p in found) or "none"
     if len(found) != len(wanted):
         advice = (
-            f"list every one in keras.Model({kind}s=[...])" if len(found) < len(wanted)
+            f"list every one in keras.Model({kind}s=[...])"
+            if len(found) < len(wanted)
             else f"keep only the {kind}s of the spec"
         )
         return (
@@ -142,10 +143,7 @@ def _compare_ports(kind, found, wanted, what):
     problems = []
     found_names = [p.name for p in found]
     wanted_names = [p.name for p in wanted if p.name]
-    if (
-        wanted_names and sorted(found_names) == sorted(wanted_names)
-        and found_names != wanted_names
-    ):
+    if wanted_names and sorted(found_names) == sorted(wanted_names) and found_names != wanted_names:
         return (
             f"the {kind}s are in the order {quoted(found_names)}; expected "
             f"{quoted(wanted_names)}: give them in that order to keras.Model"
@@ -218,7 +216,9 @@ def forward(spec_inputs, spec_outputs, kinds, part: str | None = None, what="the
         except RuntimeError as error:
             raise Unmet(str(error)) from None
         if len(ys) != len(spec_outputs):
-            return f"{what} returned {plural(len(ys), 'output')} on sample data, expected {len(spec_outputs)}."
+            return (
+                f"{what} returned {plural(len(ys), 'output')} on sample data, expected {len(spec_outputs)}."
+            )
         problems = []
         for y, port, kind in zip(ys, spec_outputs, kinds):
             name = f"output {port.name!r}" if port.name else "the output"
@@ -263,7 +263,8 @@ def all_trainable(part: str | None = None, what="the model") -> Requirement:
             )
         frozen = [
             f"{layer.name!r} ({fmt_int(layer.count_params())} parameters)"
-            for layer in model.layers if not layer.trainable and layer.count_params()
+            for layer in model.layers
+            if not layer.trainable and layer.count_params()
         ]
         return (
             f"only {fmt_int(trainable)} of {fmt_int(total)} parameters are trainable; frozen: "

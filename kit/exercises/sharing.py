@@ -11,20 +11,27 @@ from kit.exercises import probes
 from kit.exercises.engine import Exercise, Requirement, Unmet
 from kit.exercises.probes import check_conv, check_dense, join, out_shape, reads
 from kit.exercises.rules import (
-    all_trainable, conv_params, dense_params, fmt_int, fmt_shape, forward, inputs,
-    lstm_params, outputs, param_count, plural, quoted,
+    all_trainable,
+    conv_params,
+    dense_params,
+    fmt_int,
+    fmt_shape,
+    forward,
+    inputs,
+    lstm_params,
+    outputs,
+    param_count,
+    plural,
+    quoted,
 )
 from kit.exercises.subject import Port
-
 
 # --- helpers shared by the sharing exercises ----------------------------------
 
 
 def _readers_of_calls(subject, key, graph=None):
     g = subject.graph if graph is None else graph
-    return [
-        (index, subject.producers(key, index, graph=g)) for index in sorted(g.nodes[key]["node_indices"])
-    ]
+    return [(index, subject.producers(key, index, graph=g)) for index in sorted(g.nodes[key]["node_indices"])]
 
 
 def _copies_message(subject, keys, kind, fix):
@@ -39,7 +46,7 @@ def _merge_two_calls(subject, shared_class, width, what):
     g = subject.graph
     concats = subject.keys("Concatenate")
     if not concats:
-        merges = [k for k in subject.keys(*probes.MERGES)]
+        merges = list(subject.keys(*probes.MERGES))
         found = ", ".join(f"{k!r} ({g.nodes[k]['class_name']}, {probes.shape_note(g, k)})" for k in merges)
         return (
             f"the {what} are not concatenated{' but merged by ' + found if found else ''}: "
@@ -59,8 +66,10 @@ def _merge_two_calls(subject, shared_class, width, what):
             f"{concat!r} joins the same tensor twice (call {node} of {src!r}); join the "
             f"two {what}, one per input"
         )
-    if any(g.nodes[src]["class_name"] != shared_class and g.nodes[src]["kind"] != shared_class
-           for _, src, _ in edges):
+    if any(
+        g.nodes[src]["class_name"] != shared_class and g.nodes[src]["kind"] != shared_class
+        for _, src, _ in edges
+    ):
         problems.append(f"{concat!r} joins {quoted([s for _, s, _ in edges])}; expected the two {what}")
     if out_shape(g, concat) != (None, width):
         problems.append(f"{concat!r} gives {probes.shape_note(g, concat)}, expected (None, {width})")
@@ -73,9 +82,7 @@ def _binary_head(subject, reads_class):
     problems = check_dense(subject, key, 1, "sigmoid", "the output layer")
     before = reads(subject, key)
     if not before or g.nodes[before[0]]["class_name"] != reads_class:
-        problems.append(
-            f"the output layer {key!r} reads {quoted(before)}, expected the {reads_class} layer"
-        )
+        problems.append(f"the output layer {key!r} reads {quoted(before)}, expected the {reads_class} layer")
     return join(problems)
 
 
@@ -92,7 +99,9 @@ def _shared_lstm(subject):
         return "no LSTM layer: encode each tweet with one LSTM(64)."
     if len(lstms) >= 2 and all(g.nodes[k]["calls"] == 1 for k in lstms):
         return _copies_message(
-            subject, lstms, "tweet branches",
+            subject,
+            lstms,
+            "tweet branches",
             "call one LSTM instance on both inputs: shared_lstm = LSTM(64), then "
             "shared_lstm(tweet_a) and shared_lstm(tweet_b).",
         )
@@ -124,8 +133,9 @@ SIAMESE_LSTM = Exercise(
             "the two encodings are concatenated into (None, 128)",
             lambda s: _merge_two_calls(s, "LSTM", 128, "tweet encodings"),
         ),
-        Requirement("the output is Dense(1, sigmoid) on the concatenation",
-                    lambda s: _binary_head(s, "Concatenate")),
+        Requirement(
+            "the output is Dense(1, sigmoid) on the concatenation", lambda s: _binary_head(s, "Concatenate")
+        ),
         outputs(*TWEETS_OUT),
         param_count(
             lstm_params(256, 64) + dense_params(128, 1),
@@ -158,7 +168,9 @@ def _shared_conv(subject):
         return "no Conv2D layer: create Conv2D(16, (3, 3), padding='same', name='shared_conv')."
     if len(convs) >= 2 and all(g.nodes[k]["calls"] == 1 for k in convs):
         return _copies_message(
-            subject, convs, "images",
+            subject,
+            convs,
+            "images",
             "node indices only exist for one layer called several times: create "
             "Conv2D(16, (3, 3), padding='same', name='shared_conv') once and call it on both inputs.",
         )
@@ -168,7 +180,9 @@ def _shared_conv(subject):
         problems.append(f"the shared convolution is named {conv!r}; pass name='shared_conv'")
     problems += check_conv(subject, conv, 16, 3, padding="same", role="the convolution")
     if g.nodes[conv]["calls"] != 2:
-        problems.append(f"{conv!r} is called {plural(g.nodes[conv]['calls'], 'time')} in the model, expected 2")
+        problems.append(
+            f"{conv!r} is called {plural(g.nodes[conv]['calls'], 'time')} in the model, expected 2"
+        )
     return join(problems)
 
 
@@ -229,9 +243,12 @@ NODE_INDEXING = Exercise(
     outputs=NODES_OUT,
     requirements=(
         inputs(*NODES_IN),
-        Requirement("one Conv2D 'shared_conv' (16 filters, 3x3, same padding) called on both images",
-                    _shared_conv),
-        Requirement("node 0 of 'shared_conv' is the call on 'small', node 1 the call on 'large'", _node_order),
+        Requirement(
+            "one Conv2D 'shared_conv' (16 filters, 3x3, same padding) called on both images", _shared_conv
+        ),
+        Requirement(
+            "node 0 of 'shared_conv' is the call on 'small', node 1 the call on 'large'", _node_order
+        ),
         Requirement("output 1 is node 1's output, output 2 is node 0's output", _outputs_by_node),
         outputs(*NODES_OUT),
         param_count(conv_params(3, 3, 16), f"{conv_params(3, 3, 16)} (3·3·3·16 + 16, counted once)"),
@@ -328,14 +345,16 @@ SHARED_VISION = Exercise(
     requirements=(
         inputs(*DIGITS_IN),
         Requirement("one nested model 'vision_model' is called on both digits", _shared_vision_model),
-        Requirement("vision_model: Conv2D(64, 3x3) twice, MaxPooling2D(2x2), Flatten → (None, 7744)",
-                    _vision_layers),
+        Requirement(
+            "vision_model: Conv2D(64, 3x3) twice, MaxPooling2D(2x2), Flatten → (None, 7744)", _vision_layers
+        ),
         Requirement(
             "the two feature vectors are concatenated into (None, 15488)",
             lambda s: _merge_two_calls(s, "model", 2 * _FEATURES, "feature vectors"),
         ),
-        Requirement("the output is Dense(1, sigmoid) on the concatenation",
-                    lambda s: _binary_head(s, "Concatenate")),
+        Requirement(
+            "the output is Dense(1, sigmoid) on the concatenation", lambda s: _binary_head(s, "Concatenate")
+        ),
         outputs(*DIGITS_OUT),
         param_count(
             _VISION_PARAMS + dense_params(2 * _FEATURES, 1),
@@ -353,9 +372,11 @@ SHARED_VISION = Exercise(
         "keep it in a variable, call that variable twice.",
     ),
     build_advice=(
-        (r'The name "\w+" is used \d+ times',
-         "Two layers or models in one model carry the same name: the vision model was built twice. "
-         "Build it once and call that one model on both digits."),
+        (
+            r'The name "\w+" is used \d+ times',
+            "Two layers or models in one model carry the same name: the vision model was built twice. "
+            "Build it once and call that one model on both digits.",
+        ),
     ),
 )
 
@@ -372,16 +393,15 @@ def _dense_sizes(subject, part, units, role):
     graph = subject.graph_of(part)
     found = probes.flat_layers(graph, "Dense")
     if part == "autoencoder":
-        encoder_ids = {g.nodes[k]["layer_id"] for g, k in probes.flat_layers(subject.graph_of("encoder"), "Dense")}
+        encoder_ids = {
+            g.nodes[k]["layer_id"] for g, k in probes.flat_layers(subject.graph_of("encoder"), "Dense")
+        }
         decoder = [(g, k) for g, k in found if g.nodes[k]["layer_id"] not in encoder_ids]
         # Copies of the encoder (reported by the sharing requirement) sit in front.
-        found = decoder if len(decoder) < len(found) else found[-len(units):]
+        found = decoder if len(decoder) < len(found) else found[-len(units) :]
     sizes = [g.nodes[k]["config"].get("units") for g, k in found]
     if sizes != list(units):
-        return (
-            f"the {role} has Dense layers of {sizes or 'no'} units; expected "
-            f"{list(units)}, all with relu"
-        )
+        return f"the {role} has Dense layers of {sizes or 'no'} units; expected {list(units)}, all with relu"
     problems = []
     for g, key in found:
         activation = subject.activation(key, graph=g)
@@ -402,8 +422,11 @@ def _shares_encoder(subject):
             "the layers, so training the autoencoder would leave the encoder untrained. Build "
             "the autoencoder on the encoder's layers: from encoder_output, or by calling encoder(...)."
         )
-    missing = [layer.name for layer in encoder.layers
-               if layer.weights and not {id(v) for v in layer.weights} <= theirs]
+    missing = [
+        layer.name
+        for layer in encoder.layers
+        if layer.weights and not {id(v) for v in layer.weights} <= theirs
+    ]
     if missing:
         return f"the encoder's layers {quoted(missing)} are not part of the autoencoder."
     return None
@@ -421,19 +444,32 @@ REUSABLE_ENCODER = Exercise(
     requirements=(
         inputs(*ENCODER_IN, part="encoder", what="the encoder"),
         outputs(*ENCODER_OUT, part="encoder", what="the encoder"),
-        Requirement("the encoder: Dense 32, 64, 128, all relu",
-                    lambda s: _dense_sizes(s, "encoder", (32, 64, 128), "encoder")),
+        Requirement(
+            "the encoder: Dense 32, 64, 128, all relu",
+            lambda s: _dense_sizes(s, "encoder", (32, 64, 128), "encoder"),
+        ),
         inputs(*AUTOENCODER_IN, part="autoencoder", what="the autoencoder"),
         outputs(*AUTOENCODER_OUT, part="autoencoder", what="the autoencoder"),
-        Requirement("the decoder: Dense 64, 32, 16 after the encoder, all relu",
-                    lambda s: _dense_sizes(s, "autoencoder", (64, 32, 16), "decoder")),
-        Requirement("the autoencoder reuses the encoder's layers (same objects, same weights)",
-                    _shares_encoder),
-        param_count(_ENCODER_PARAMS, f"{fmt_int(dense_params(16, 32))} + {fmt_int(dense_params(32, 64))} "
-                    f"+ {fmt_int(dense_params(64, 128))}", part="encoder", what="the encoder"),
-        param_count(_ENCODER_PARAMS + _DECODER_PARAMS,
-                    f"{fmt_int(_ENCODER_PARAMS)} (encoder) + {fmt_int(_DECODER_PARAMS)} (decoder)",
-                    part="autoencoder", what="the autoencoder"),
+        Requirement(
+            "the decoder: Dense 64, 32, 16 after the encoder, all relu",
+            lambda s: _dense_sizes(s, "autoencoder", (64, 32, 16), "decoder"),
+        ),
+        Requirement(
+            "the autoencoder reuses the encoder's layers (same objects, same weights)", _shares_encoder
+        ),
+        param_count(
+            _ENCODER_PARAMS,
+            f"{fmt_int(dense_params(16, 32))} + {fmt_int(dense_params(32, 64))} "
+            f"+ {fmt_int(dense_params(64, 128))}",
+            part="encoder",
+            what="the encoder",
+        ),
+        param_count(
+            _ENCODER_PARAMS + _DECODER_PARAMS,
+            f"{fmt_int(_ENCODER_PARAMS)} (encoder) + {fmt_int(_DECODER_PARAMS)} (decoder)",
+            part="autoencoder",
+            what="the autoencoder",
+        ),
         forward(ENCODER_IN, ENCODER_OUT, ("relu",), part="encoder", what="the encoder on its own"),
         forward(AUTOENCODER_IN, AUTOENCODER_OUT, ("relu",), part="autoencoder", what="the autoencoder"),
     ),

@@ -97,9 +97,9 @@ class Subject:
         """Node keys of the given classes (all non-input nodes if none), in graph order."""
         g = self.graph if graph is None else graph
         found = [
-            (data["order"], key) for key, data in g.nodes(data=True)
-            if data["kind"] != kgraph.INPUT
-            and (not class_names or data["class_name"] in class_names)
+            (data["order"], key)
+            for key, data in g.nodes(data=True)
+            if data["kind"] != kgraph.INPUT and (not class_names or data["class_name"] in class_names)
         ]
         return [key for _, key in sorted(found)]
 
@@ -149,15 +149,13 @@ class Subject:
     def inputs(self, part: str | None = None) -> list[Port]:
         model = self.model if part is None else self.parts[part]
         return [
-            Port(kgraph.history(t)[0].name, kgraph.shape_of(t), _dtype_name(t.dtype))
-            for t in model.inputs
+            Port(kgraph.history(t)[0].name, kgraph.shape_of(t), _dtype_name(t.dtype)) for t in model.inputs
         ]
 
     def outputs(self, part: str | None = None) -> list[Port]:
         model = self.model if part is None else self.parts[part]
         return [
-            Port(kgraph.history(t)[0].name, kgraph.shape_of(t), _dtype_name(t.dtype))
-            for t in model.outputs
+            Port(kgraph.history(t)[0].name, kgraph.shape_of(t), _dtype_name(t.dtype)) for t in model.outputs
         ]
 
     # --- behaviour ------------------------------------------------------------
@@ -295,8 +293,7 @@ def resolve(obj, expects: str = "model", pair: tuple = ("encoder", "autoencoder"
             )
         if callable(obj) and not _is_keras(obj) and not inspect.isclass(obj):
             return Problem(
-                f"{label} returned a function ({_callable_name(obj)}), not a model: "
-                "return the model itself."
+                f"{label} returned a function ({_callable_name(obj)}), not a model: return the model itself."
             )
     if obj is None:
         return Problem(
@@ -311,7 +308,7 @@ def resolve(obj, expects: str = "model", pair: tuple = ("encoder", "autoencoder"
         return problem
     subject = Subject({"model": obj}, label)
     try:
-        subject.graph
+        _ = subject.graph  # built now, so that a broken model is reported here
     except (TypeError, ValueError) as error:
         return Problem(f"{_model_source(label)} has no layer graph the kit can check: {error}")
     return subject
@@ -326,8 +323,7 @@ def _resolve_pair(obj, label, roles):
     if not isinstance(obj, (tuple, list)) or len(obj) != 2:
         what = describe(obj)
         return Problem(
-            f"expected {wanted}: two models, e.g. `return {roles[0]}, {roles[1]}`; "
-            f"{label} gave {what}."
+            f"expected {wanted}: two models, e.g. `return {roles[0]}, {roles[1]}`; {label} gave {what}."
         )
     parts = {}
     for role, item in zip(roles, obj):
@@ -339,7 +335,7 @@ def _resolve_pair(obj, label, roles):
         return Problem(f"{label} gave the same model twice; expected {wanted}.")
     subject = Subject(parts, label, main=roles[1])
     try:
-        subject.graph
+        _ = subject.graph  # built now, so that a broken model is reported here
         subject.graph_of(roles[0])
     except (TypeError, ValueError) as error:
         return Problem(f"{_model_source(label)} has no layer graph the kit can check: {error}")
@@ -394,7 +390,8 @@ def _call_builder(fn, label):
         signature = None
     if signature is not None:
         required = [
-            p.name for p in signature.parameters.values()
+            p.name
+            for p in signature.parameters.values()
             if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         ]
         if required:
@@ -411,8 +408,7 @@ def _call_builder(fn, label):
     except Exception as error:  # the learner's code may fail in any way
         where = _where_in_learner_code(error)
         return Problem(
-            f"{label} raised {type(error).__name__}{where} while building the model: "
-            f"{first_line(error)}"
+            f"{label} raised {type(error).__name__}{where} while building the model: {first_line(error)}"
         )
 
 
@@ -421,7 +417,8 @@ def _where_in_learner_code(error) -> str:
     library = re.compile(r"site-packages|dist-packages|/lib/python\d")
     kit_dir = str(Path(__file__).resolve().parents[1])
     frames = [
-        frame for frame in traceback.extract_tb(error.__traceback__)
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
         if not library.search(frame.filename) and not frame.filename.startswith(kit_dir)
     ]
     if not frames:

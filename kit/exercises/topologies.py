@@ -10,8 +10,20 @@ from kit.exercises import probes
 from kit.exercises.engine import Exercise, Requirement, Unmet
 from kit.exercises.probes import check_conv, check_dense, join, out_shape, reads
 from kit.exercises.rules import (
-    all_trainable, conv_params, dense_params, embedding_params, fmt_int, fmt_shape, forward,
-    inputs, layer_phrase, lstm_params, outputs, param_count, plural, quoted,
+    all_trainable,
+    conv_params,
+    dense_params,
+    embedding_params,
+    fmt_int,
+    fmt_shape,
+    forward,
+    inputs,
+    layer_phrase,
+    lstm_params,
+    outputs,
+    param_count,
+    plural,
+    quoted,
 )
 from kit.exercises.subject import Port
 
@@ -76,7 +88,9 @@ def _channel_concat(subject):
     problems = []
     joined = subject.producers(concat)
     if len(joined) != 3:
-        problems.append(f"{concat!r} joins {plural(len(joined), 'tensor')} ({quoted(joined)}), expected the 3 towers")
+        problems.append(
+            f"{concat!r} joins {plural(len(joined), 'tensor')} ({quoted(joined)}), expected the 3 towers"
+        )
     axis = g.nodes[concat]["config"].get("axis", -1)
     rank = len(out_shape(g, concat))
     if axis % rank != rank - 1:
@@ -97,8 +111,7 @@ INCEPTION_MODULE = Exercise(
     outputs=INCEPTION_OUT,
     requirements=(
         inputs(*INCEPTION_IN),
-        Requirement("three towers: 1x1 then 3x3, 1x1 then 5x5, 3x3 max-pool (stride 1) then 1x1",
-                    _towers),
+        Requirement("three towers: 1x1 then 3x3, 1x1 then 5x5, 3x3 max-pool (stride 1) then 1x1", _towers),
         Requirement("every Conv2D has 64 filters, padding 'same' and relu", _inception_convs),
         Requirement("the towers are concatenated along the channel axis (axis=-1)", _channel_concat),
         outputs(*INCEPTION_OUT),
@@ -118,9 +131,11 @@ INCEPTION_MODULE = Exercise(
         "axis=1 stacks rows; the channel axis is -1 (or 3).",
     ),
     build_advice=(
-        (r"Concatenate.*matching shapes",
-         "The towers have different heights or widths: give every Conv2D padding='same' and the "
-         "pooling strides=(1, 1) with padding='same', so that all three towers stay 32x32."),
+        (
+            r"Concatenate.*matching shapes",
+            "The towers have different heights or widths: give every Conv2D padding='same' and the "
+            "pooling strides=(1, 1) with padding='same', so that all three towers stay 32x32.",
+        ),
     ),
 )
 
@@ -150,8 +165,11 @@ def _block(subject):
         shortcut = None
     readers = [k for k in subject.consumers(source) if g.nodes[k]["class_name"] == "Conv2D"]
     main_first = next(
-        (k for k in readers if k != shortcut
-         and any(g.nodes[c]["class_name"] == "Conv2D" for c in subject.consumers(k))),
+        (
+            k
+            for k in readers
+            if k != shortcut and any(g.nodes[c]["class_name"] == "Conv2D" for c in subject.consumers(k))
+        ),
         None,
     )
     return merge, main_first, shortcut
@@ -163,10 +181,12 @@ def _main_path(subject):
     if first is None:
         return "no 3x3 Conv2D reads 'features': the main path starts with Conv2D(32, 3, padding='same', activation='relu')."
     problems = check_conv(subject, first, 32, 3, "relu", "same", role="the first convolution")
-    second = [k for k in subject.consumers(first)
-              if g.nodes[k]["class_name"] == "Conv2D" and k != shortcut]
+    second = [k for k in subject.consumers(first) if g.nodes[k]["class_name"] == "Conv2D" and k != shortcut]
     if len(second) != 1:
-        return join(problems + [f"{first!r} is followed by {quoted(second) or 'no Conv2D'}; expected one Conv2D(32, 3)"])
+        return join(
+            problems
+            + [f"{first!r} is followed by {quoted(second) or 'no Conv2D'}; expected one Conv2D(32, 3)"]
+        )
     problems += check_conv(subject, second[0], 32, 3, None, "same", role="the second convolution")
     if g.nodes[second[0]]["config"].get("activation", "linear") != "linear":
         problems.append(
@@ -236,8 +256,7 @@ RESIDUAL_PROJECTION = Exercise(
     outputs=RESIDUAL_OUT,
     requirements=(
         inputs(*RESIDUAL_IN),
-        Requirement("main path: Conv2D(32, 3x3, same, relu) then Conv2D(32, 3x3, same), linear",
-                    _main_path),
+        Requirement("main path: Conv2D(32, 3x3, same, relu) then Conv2D(32, 3x3, same), linear", _main_path),
         Requirement("shortcut: a 1x1 Conv2D(32) projection of 'features'", _projection),
         Requirement("an Add sums the main path and the shortcut", _residual_add),
         Requirement("relu after the sum", _relu_after_sum),
@@ -259,9 +278,11 @@ RESIDUAL_PROJECTION = Exercise(
         "relu to the sum.",
     ),
     build_advice=(
-        (r"incompatible shapes|Cannot broadcast",
-         "The main path and the shortcut have different shapes: 'features' has 16 channels, the "
-         "main path 32. Project the shortcut with a 1x1 Conv2D(32) before adding."),
+        (
+            r"incompatible shapes|Cannot broadcast",
+            "The main path and the shortcut have different shapes: 'features' has 16 channels, the "
+            "main path 32. Project the shortcut with a 1x1 Conv2D(32) before adding.",
+        ),
     ),
 )
 
@@ -297,7 +318,9 @@ def _vision_encoder(subject):
         problems.append(f"it has {plural(len(pools), 'MaxPooling2D')}, expected 2")
     shape = g.nodes[key]["output_shapes"][0][0]
     if shape != (None, _VISION_OUT):
-        problems.append(f"it outputs {fmt_shape(shape)}, expected (None, {fmt_int(_VISION_OUT)}) after Flatten")
+        problems.append(
+            f"it outputs {fmt_shape(shape)}, expected (None, {fmt_int(_VISION_OUT)}) after Flatten"
+        )
     return join(problems)
 
 
@@ -342,8 +365,8 @@ def _vqa_answer(subject):
 
 
 def _question_alone(subject):
-    import numpy as np
     import keras
+    import numpy as np
 
     try:
         encoder = subject.model.get_layer("question_encoder")
@@ -359,8 +382,7 @@ def _question_alone(subject):
     return None
 
 
-_VQA_VISION = (conv_params(3, 3, 16) + conv_params(3, 16, 16) + conv_params(3, 16, 32)
-               + conv_params(3, 32, 32))
+_VQA_VISION = conv_params(3, 3, 16) + conv_params(3, 16, 16) + conv_params(3, 16, 32) + conv_params(3, 32, 32)
 _VQA_QUESTION = embedding_params(1000, 64) + lstm_params(64, 64)
 _VQA_ANSWER = dense_params(_VISION_OUT + 64, 100)
 
@@ -371,8 +393,10 @@ VQA = Exercise(
     outputs=VQA_OUT,
     requirements=(
         inputs(*VQA_IN),
-        Requirement("a nested 'vision_encoder': Conv2D 16, 16, pool, 32, 32, pool, Flatten → (None, 1152)",
-                    _vision_encoder),
+        Requirement(
+            "a nested 'vision_encoder': Conv2D 16, 16, pool, 32, 32, pool, Flatten → (None, 1152)",
+            _vision_encoder,
+        ),
         Requirement("a nested 'question_encoder': Embedding(1000, 64) then LSTM(64)", _question_encoder),
         Requirement("both encodings are concatenated, then 'answer' Dense(100, softmax)", _vqa_answer),
         outputs(*VQA_OUT),
@@ -394,9 +418,11 @@ VQA = Exercise(
         "finish with Dense(100, activation='softmax', name='answer').",
     ),
     build_advice=(
-        (r"Concatenate.*matching shapes",
-         "Both encodings must be single vectors before they are joined: end the vision encoder "
-         "with Flatten() and let the question LSTM return only its last output "
-         "(no return_sequences=True)."),
+        (
+            r"Concatenate.*matching shapes",
+            "Both encodings must be single vectors before they are joined: end the vision encoder "
+            "with Flatten() and let the question LSTM return only its last output "
+            "(no return_sequences=True).",
+        ),
     ),
 )

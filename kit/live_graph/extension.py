@@ -71,8 +71,9 @@ def _magic_for(ipython):
             graph.show(panel=True)
             return None
         if command != "status":
-            raise UsageError(f"{MAGIC} expects one of on, off, show, panel, status; got {line.strip()!r}. "
-                             f"Usage: {USAGE}")
+            raise UsageError(
+                f"{MAGIC} expects one of on, off, show, panel, status; got {line.strip()!r}. Usage: {USAGE}"
+            )
         print(f"{graph.state.summary()}; recording {'on' if graph.active else 'off'}")
         return None
 

@@ -20,11 +20,20 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 
-from kit.drawing.static import (
-    EDGE_COLOR, FONT_SIZE, GAP_X, GAP_Y, HIGHLIGHT_EDGE, LINE_HEIGHT, STYLE,
-    GraphFigure, box_collection, box_label, glyph_cache,
-)
 from kit.drawing.glyphs import GlyphCache
+from kit.drawing.static import (
+    EDGE_COLOR,
+    FONT_SIZE,
+    GAP_X,
+    GAP_Y,
+    HIGHLIGHT_EDGE,
+    LINE_HEIGHT,
+    STYLE,
+    GraphFigure,
+    box_collection,
+    box_label,
+    glyph_cache,
+)
 
 #: Rows of labelled boxes shown around the focused layer.
 WINDOW_ROWS = 9
@@ -41,8 +50,9 @@ FADED_EDGE = "#9aa3ad"
 WINDOW_COLOR = "#e0192f"
 
 
-def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figure=None,
-               dpi=80, max_width=MAX_WIDTH):
+def draw_frame(
+    graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figure=None, dpi=80, max_width=MAX_WIDTH
+):
     """Draw the window of ``graph`` around ``focus`` and an overview of the whole.
 
     Parameters
@@ -83,9 +93,13 @@ def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figu
     step_x = BOX_WIDTH + GAP_X
     row_h = 2 * LINE_HEIGHT + 0.14 + GAP_Y
     first, last, low, high = _window(placed, focus, rows, max_width, step_x)
-    everything = bool(placed) and first <= min(r for _, r in placed.values()) and \
-        last >= max(r for _, r in placed.values()) and \
-        low <= min(x for x, _ in placed.values()) and high >= max(x for x, _ in placed.values())
+    everything = (
+        bool(placed)
+        and first <= min(r for _, r in placed.values())
+        and last >= max(r for _, r in placed.values())
+        and low <= min(x for x, _ in placed.values())
+        and high >= max(x for x, _ in placed.values())
+    )
     overview_w = 0.0 if everything or not placed else OVERVIEW_WIDTH
     main_w = (high - low + 1) * step_x + BOX_WIDTH + 2 * MARGIN  # half a column each side for lanes
     width = min(max_width, max(main_w + overview_w, 4.0))
@@ -114,8 +128,9 @@ def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figu
     # What the picture shows, in layout units: at least [low, high], more when there is room.
     view_low, view_high = low - left / step_x, low + (main_right - left) / step_x
     reach = BOX_WIDTH / step_x / 2
-    visible = [n for n, (x, r) in placed.items()
-               if first <= r <= last and view_low - reach < x < view_high + reach]
+    visible = [
+        n for n, (x, r) in placed.items() if first <= r <= last and view_low - reach < x < view_high + reach
+    ]
     glyphs = glyph_cache(FONT_SIZE)
     labels = {n: _fit(box_label(graph, n, True), glyphs) for n in visible}
     box_h = {n: labels[n].count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.14 for n in visible}
@@ -130,28 +145,44 @@ def draw_frame(graph, positions, *, focus=None, rows=WINDOW_ROWS, title="", figu
     if not placed:
         lines.append((MARGIN, TITLE_HEIGHT + 0.2, "no layers yet: start with keras.Input(shape=...)"))
     if lines:
-        artists.append(PathPatch(glyphs.path(lines, align="center" if placed else "left"),
-                                 facecolor="#1b1f24", edgecolor="none", linewidth=0, zorder=5))
+        artists.append(
+            PathPatch(
+                glyphs.path(lines, align="center" if placed else "left"),
+                facecolor="#1b1f24",
+                edgecolor="none",
+                linewidth=0,
+                zorder=5,
+            )
+        )
     for artist in artists:
         artist.set_transform(inches)
         artist.set_clip_box(main_clip)
         figure.add_artist(artist)
     if title:
-        figure.add_artist(PathPatch(_title_glyphs().path([(MARGIN, 0.19, title)], align="left"),
-                                    facecolor="#1b1f24", edgecolor="none", linewidth=0,
-                                    transform=inches, zorder=5))
+        figure.add_artist(
+            PathPatch(
+                _title_glyphs().path([(MARGIN, 0.19, title)], align="left"),
+                facecolor="#1b1f24",
+                edgecolor="none",
+                linewidth=0,
+                transform=inches,
+                zorder=5,
+            )
+        )
     if overview_w:
         box = (main_right + 0.05, TITLE_HEIGHT, width - MARGIN, height - MARGIN)
-        for artist in draw_overview(graph, placed, focus=focus, window=(first, last, view_low, view_high),
-                                    box=box, transform=inches):
+        for artist in draw_overview(
+            graph, placed, focus=focus, window=(first, last, view_low, view_high), box=box, transform=inches
+        ):
             figure.add_artist(artist)
     figure.graph, figure.labels = graph, labels
     figure.window = (first, last, view_low, view_high)
     return figure
 
 
-def draw_overview(graph, positions, focus=None, window=None, box=(0.0, 0.0, 1.5, 6.0),
-                  transform=None) -> list:
+def draw_overview(
+    graph, positions, focus=None, window=None, box=(0.0, 0.0, 1.5, 6.0), transform=None
+) -> list:
     """Artists for a thumbnail of the whole graph: boxes without text, thin edges, the window in red.
 
     ``box`` is (left, top, right, bottom) in the coordinates of ``transform``
@@ -167,8 +198,12 @@ def draw_overview(graph, positions, focus=None, window=None, box=(0.0, 0.0, 1.5,
     x_lo, x_hi = x_min - 0.6 - spare, x_max + 0.6 + spare
     row_hi = max(xy[:, 1].max(), OVERVIEW_MIN_ROWS - 1) + 0.6
     left, top, right, bottom = box
-    to_box = Affine2D().translate(-x_lo, 0.6).scale((right - left) / (x_hi - x_lo),
-                                                    (bottom - top) / (row_hi + 0.6)).translate(left, top)
+    to_box = (
+        Affine2D()
+        .translate(-x_lo, 0.6)
+        .scale((right - left) / (x_hi - x_lo), (bottom - top) / (row_hi + 0.6))
+        .translate(left, top)
+    )
     half_w, half_h = 0.4, 0.32
     # One compound path per colour and one for all edges: cheap to build and draw.
     corners = np.array([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h], [-half_w, half_h], [0, 0]])
@@ -178,22 +213,53 @@ def draw_overview(graph, positions, focus=None, window=None, box=(0.0, 0.0, 1.5,
     for kind in sorted(set(kinds)):
         chosen = xy[kinds == kind]
         vertices = (chosen[:, None, :] + corners[None, :, :]).reshape(-1, 2)
-        artists.append(PathPatch(Path(vertices, np.tile(box_codes, len(chosen))), linewidth=0,
-                                 facecolor=STYLE.get(kind, STYLE["layer"])[1], edgecolor="none",
-                                 alpha=0.75, zorder=2))
+        artists.append(
+            PathPatch(
+                Path(vertices, np.tile(box_codes, len(chosen))),
+                linewidth=0,
+                facecolor=STYLE.get(kind, STYLE["layer"])[1],
+                edgecolor="none",
+                alpha=0.75,
+                zorder=2,
+            )
+        )
     segments = [(positions[u], positions[v]) for u, v in graph.edges() if u in positions and v in positions]
     if segments:
         codes = np.tile(np.array([Path.MOVETO, Path.LINETO], dtype=np.uint8), len(segments))
-        artists.append(PathPatch(Path(np.array(segments, dtype=float).reshape(-1, 2), codes),
-                                 facecolor="none", edgecolor=FADED_EDGE, linewidth=0.4, zorder=1))
+        artists.append(
+            PathPatch(
+                Path(np.array(segments, dtype=float).reshape(-1, 2), codes),
+                facecolor="none",
+                edgecolor=FADED_EDGE,
+                linewidth=0.4,
+                zorder=1,
+            )
+        )
     if window is not None:
         first, last, low, high = window
-        artists.append(Rectangle((low, first - 0.5), high - low, last - first + 1,
-                                 facecolor="none", edgecolor=WINDOW_COLOR, linewidth=1.0, zorder=3))
+        artists.append(
+            Rectangle(
+                (low, first - 0.5),
+                high - low,
+                last - first + 1,
+                facecolor="none",
+                edgecolor=WINDOW_COLOR,
+                linewidth=1.0,
+                zorder=3,
+            )
+        )
     if focus is not None:
         x, row = positions[focus]
-        artists.append(Rectangle((x - half_w - 0.1, row - half_h - 0.1), 2 * half_w + 0.2, 2 * half_h + 0.2,
-                                 facecolor=WINDOW_COLOR, edgecolor="none", zorder=4))
+        artists.append(
+            Rectangle(
+                (x - half_w - 0.1, row - half_h - 0.1),
+                2 * half_w + 0.2,
+                2 * half_h + 0.2,
+                facecolor=WINDOW_COLOR,
+                edgecolor="none",
+                zorder=4,
+            )
+        )
     for artist in artists:
         artist.set_transform(to_box if transform is None else to_box + transform)
     return artists
@@ -259,10 +325,11 @@ def _fit(text, glyphs):
 def _window_boxes(graph, visible, at, placed, box_h, focus):
     if not visible:
         return []
-    return [box_collection(
-        (graph.nodes[node], at(*placed[node]), BOX_WIDTH, box_h[node], node == focus)
-        for node in visible
-    )]
+    return [
+        box_collection(
+            (graph.nodes[node], at(*placed[node]), BOX_WIDTH, box_h[node], node == focus) for node in visible
+        )
+    ]
 
 
 def _window_edges(graph, placed, rows, at, box_h, row_h, focus):
@@ -301,8 +368,11 @@ def _window_edges(graph, placed, rows, at, box_h, row_h, focus):
     if heads:
         tips = np.array(heads)
         arrow = np.array([[-0.035, -0.07], [0.035, -0.07], [0.0, 0.0]])
-        artists.append(PolyCollection(tips[:, None, :] + arrow[None, :, :], facecolors=head_colors,
-                                      edgecolors="none", zorder=3))
+        artists.append(
+            PolyCollection(
+                tips[:, None, :] + arrow[None, :, :], facecolors=head_colors, edgecolors="none", zorder=3
+            )
+        )
     return artists
 
 

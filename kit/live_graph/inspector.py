@@ -56,8 +56,16 @@ class Inspection:
 
     def cells(self) -> list[list[str]]:
         """The node table's body as strings: node, inputs from, input shapes, output shapes, code."""
-        return [[str(c.node_index), ", ".join(c.sources) or "-", _shapes(c.input_shapes) or "-",
-                 _shapes(c.output_shapes), "" if c.origin is None else str(c.origin)] for c in self.calls]
+        return [
+            [
+                str(c.node_index),
+                ", ".join(c.sources) or "-",
+                _shapes(c.input_shapes) or "-",
+                _shapes(c.output_shapes),
+                "" if c.origin is None else str(c.origin),
+            ]
+            for c in self.calls
+        ]
 
     def __str__(self):
         lines = [self.header()]
@@ -74,12 +82,17 @@ class Inspection:
     __repr__ = __str__
 
     def html(self) -> str:
-        head = "".join(f"<th style='text-align:left;padding:0 8px'>{h}</th>" for h in
-                       ["node", "inputs from", "input shapes", "output shapes", "code"])
+        head = "".join(
+            f"<th style='text-align:left;padding:0 8px'>{h}</th>"
+            for h in ["node", "inputs from", "input shapes", "output shapes", "code"]
+        )
         body = "".join(
-            "<tr>" + "".join(
+            "<tr>"
+            + "".join(
                 f"<td style='text-align:left;padding:0 8px'>{_code(c) if i == 4 else html.escape(c)}</td>"
-                for i, c in enumerate(row)) + "</tr>"
+                for i, c in enumerate(row)
+            )
+            + "</tr>"
             for row in self.cells()
         )
         parts = [f"<b>{html.escape(self.header())}</b>"]
@@ -132,20 +145,27 @@ def inspect_layer(graph, key) -> Inspection:
             origin=origin,
         )
         for index, inputs, outputs, origin in zip(
-            data.get("node_indices", []), data.get("input_shapes", []),
-            data.get("output_shapes", []), origins)
+            data.get("node_indices", []), data.get("input_shapes", []), data.get("output_shapes", []), origins
+        )
     ]
     notes = []
     if len(calls) > 1:
-        notes.append(f"called {len(calls)} times: kit.nodes.get_output_at({data.get('name', key)}, i) "
-                     "gives the output of node i")
+        notes.append(
+            f"called {len(calls)} times: kit.nodes.get_output_at({data.get('name', key)}, i) "
+            "gives the output of node i"
+        )
     if data.get("before_start"):
         notes.append("made before the live graph started: its earlier calls are not listed")
     if data.get("wrapped"):
         notes.append(f"wraps {data['wrapped']}")
     return Inspection(
-        name=data.get("name", key), class_name=data.get("class_name", "?"), kind=data.get("kind", "layer"),
-        params=int(data.get("params", 0)), config=dict(data.get("config") or {}), calls=calls, notes=notes,
+        name=data.get("name", key),
+        class_name=data.get("class_name", "?"),
+        kind=data.get("kind", "layer"),
+        params=int(data.get("params", 0)),
+        config=dict(data.get("config") or {}),
+        calls=calls,
+        notes=notes,
     )
 
 

@@ -50,8 +50,11 @@ class Origin:
     code: str
 
     def __str__(self):
-        where = f"cell [{self.cell}], line {self.line}" if self.cell is not None else (
-            f"{os.path.basename(self.filename)}, line {self.line}")
+        where = (
+            f"cell [{self.cell}], line {self.line}"
+            if self.cell is not None
+            else (f"{os.path.basename(self.filename)}, line {self.line}")
+        )
         return f"{where}: {self.code}" if self.code else where
 
 
@@ -136,9 +139,14 @@ class LiveState:
                 self.layout.place(parent)
             parents.append(parent)
             self.graph.add_edge(
-                parent, key, node_index=node_index, position=position,
-                producer_node_index=producer_index, tensor_index=tensor_index,
-                shape=kgraph.shape_of(tensor), step=step,
+                parent,
+                key,
+                node_index=node_index,
+                position=position,
+                producer_node_index=producer_index,
+                tensor_index=tensor_index,
+                shape=kgraph.shape_of(tensor),
+                step=step,
             )
         data["node_indices"].append(node_index)
         data["input_shapes"].append([kgraph.shape_of(t) for t in inputs])
@@ -163,9 +171,20 @@ class LiveState:
         info = kgraph.describe_operation(op, with_config=False)
         self._config_pending.add(key)
         self.graph.add_node(
-            key, **info, subgraph=None, node_indices=[], input_shapes=[], output_shapes=[],
-            call_steps=[], origins=[], calls=0, shared=False, is_input=info["kind"] == kgraph.INPUT,
-            is_output=False, order=self.graph.number_of_nodes(), step=len(self.events) + 1,
+            key,
+            **info,
+            subgraph=None,
+            node_indices=[],
+            input_shapes=[],
+            output_shapes=[],
+            call_steps=[],
+            origins=[],
+            calls=0,
+            shared=False,
+            is_input=info["kind"] == kgraph.INPUT,
+            is_output=False,
+            order=self.graph.number_of_nodes(),
+            step=len(self.events) + 1,
             before_start=False,
         )
         reference = weakref.ref(op)
@@ -243,7 +262,8 @@ class LiveState:
             trimmed["shared"] = len(kept) > 1
             view.add_node(key, **trimmed)
         view.add_edges_from(
-            (u, v, data) for u, v, data in self.graph.edges(data=True)
+            (u, v, data)
+            for u, v, data in self.graph.edges(data=True)
             if data["step"] <= step and u in view and v in view
         )
         return view
@@ -314,7 +334,8 @@ class LiveState:
         except (TypeError, ValueError):  # a subclassed or not yet built model
             calls = set()
         keys = frozenset(
-            key for layer_id, _ in calls
+            key
+            for layer_id, _ in calls
             for reference, key in [self._by_id.get(layer_id, (None, None))]
             if reference is not None and key in self.graph
         )
@@ -381,6 +402,6 @@ def _cell_number(filename: str, ipython=None) -> int | None:
     if name and name[1].startswith("In[") and name[1][3:-1].isdigit():
         return int(name[1][3:-1])
     if filename.startswith("<ipython-input-"):
-        number = filename[len("<ipython-input-"):].split("-")[0]
+        number = filename[len("<ipython-input-") :].split("-")[0]
         return int(number) if number.isdigit() else None
     return None

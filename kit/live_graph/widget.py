@@ -20,14 +20,15 @@ Used by ``%load_ext kit`` (``kit/live_graph/extension.py``) and ``notebooks/00_s
 from __future__ import annotations
 
 import base64
+import contextlib
 import sys
 import time
 import traceback
 import uuid
 
 from kit import graph as kgraph
-from kit.live_graph.inspector import inspect_layer
 from kit.live_graph.frames import WINDOW_ROWS, draw_frame, png_bytes
+from kit.live_graph.inspector import inspect_layer
 from kit.live_graph.state import LiveState, find_origin
 
 #: The text/plain part of the widget's output (what nbval and plain-text viewers see).
@@ -107,9 +108,18 @@ class LiveGraph:
     True
     """
 
-    def __init__(self, *, rows: int = WINDOW_ROWS, max_fps: float = 10.0, budget: float = 0.05,
-                 name: str = "live graph", ipython=None, dpi: int = DPI, clock=time.perf_counter,
-                 renderer=draw_frame):
+    def __init__(
+        self,
+        *,
+        rows: int = WINDOW_ROWS,
+        max_fps: float = 10.0,
+        budget: float = 0.05,
+        name: str = "live graph",
+        ipython=None,
+        dpi: int = DPI,
+        clock=time.perf_counter,
+        renderer=draw_frame,
+    ):
         if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
             raise ValueError(f"rows expects a positive integer (rows of layers in view), got {rows!r}")
         self.state = LiveState(name)
@@ -157,10 +167,8 @@ class LiveGraph:
             self._remove_listener()
             self._remove_listener = None
             if self._ipython is not None:
-                try:
+                with contextlib.suppress(ValueError):
                     self._ipython.events.unregister("post_run_cell", self._after_cell)
-                except ValueError:
-                    pass
         self.flush()
         self._export()
         self._update_status()
@@ -223,9 +231,15 @@ class LiveGraph:
             focus = self._focus_override or self.state.newest(step)
             if focus not in snapshot:
                 focus = max(snapshot, key=lambda k: snapshot.nodes[k]["step"], default=None)
-            self._figure = self._renderer(snapshot, self.state.layout.positions, focus=focus, rows=self.rows,
-                                      title=self._title(step, focus, snapshot), figure=self._figure,
-                                      dpi=self.dpi)
+            self._figure = self._renderer(
+                snapshot,
+                self.state.layout.positions,
+                focus=focus,
+                rows=self.rows,
+                title=self._title(step, focus, snapshot),
+                figure=self._figure,
+                dpi=self.dpi,
+            )
             png = png_bytes(self._figure)
             self.image.value = png
             self.image.layout.width = f"{round(self._figure.get_figwidth() * self.dpi)}px"
@@ -241,8 +255,14 @@ class LiveGraph:
             self._update_status()
 
     def _version(self):
-        return (self.state.steps, self.slider.value, self.filter.value, self._focus_override,
-                self.slider.value == self.slider.max, tuple(self.state.models()))
+        return (
+            self.state.steps,
+            self.slider.value,
+            self.filter.value,
+            self._focus_override,
+            self.slider.value == self.slider.max,
+            tuple(self.state.models()),
+        )
 
     def _title(self, step, focus, snapshot):
         layers = snapshot.number_of_nodes()
@@ -271,29 +291,44 @@ class LiveGraph:
         import ipywidgets as widgets
 
         self.status = widgets.Label(value="0 layers")
-        self.image = widgets.Image(format="png", value=b"", layout=widgets.Layout(width="320px", max_width="100%"))
-        self.slider = widgets.IntSlider(value=0, min=0, max=0, description="step",
-                                        continuous_update=True, layout=widgets.Layout(width="420px"))
+        self.image = widgets.Image(
+            format="png", value=b"", layout=widgets.Layout(width="320px", max_width="100%")
+        )
+        self.slider = widgets.IntSlider(
+            value=0,
+            min=0,
+            max=0,
+            description="step",
+            continuous_update=True,
+            layout=widgets.Layout(width="420px"),
+        )
         self.play = widgets.Play(value=0, min=0, max=0, interval=300, description="replay")
         widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self.filter = widgets.Dropdown(options=[("all layers", ALL)], value=ALL, description="show",
-                                       layout=widgets.Layout(width="360px"))
-        self.layer = widgets.Dropdown(options=[("(choose a layer)", NO_LAYER)], value=NO_LAYER,
-                                      description="layer", layout=widgets.Layout(width="360px"))
+        self.filter = widgets.Dropdown(
+            options=[("all layers", ALL)], value=ALL, description="show", layout=widgets.Layout(width="360px")
+        )
+        self.layer = widgets.Dropdown(
+            options=[("(choose a layer)", NO_LAYER)],
+            value=NO_LAYER,
+            description="layer",
+            layout=widgets.Layout(width="360px"),
+        )
         self.inspector = widgets.HTML(value="")
         self.error = widgets.HTML(value="")
         self.slider.observe(self._on_slider, names="value")
         self.filter.observe(self._on_filter, names="value")
         self.layer.observe(self._on_layer, names="value")
-        self.widget = widgets.VBox([
-            self.status,
-            widgets.HBox([self.play, self.slider]),
-            self.filter,
-            self.image,
-            self.layer,
-            self.inspector,
-            self.error,
-        ])
+        self.widget = widgets.VBox(
+            [
+                self.status,
+                widgets.HBox([self.play, self.slider]),
+                self.filter,
+                self.image,
+                self.layer,
+                self.inspector,
+                self.error,
+            ]
+        )
 
     def _sync_controls(self, menus: bool = True):
         """Bring the slider (and with ``menus``, the filter and the layer chooser) up to date."""
@@ -317,9 +352,13 @@ class LiveGraph:
         options = [("all layers", ALL)]
         components = self.state.components()
         if len(components) > 1:
-            options += [(f"graph {i + 1}: {part[0]} → {part[-1]} ({len(part)} layers)", f"component:{part[0]}")
-                        for i, part in enumerate(components)]
-        options += [(f"model {label}: what its outputs reach", f"model:{label}") for label in self.state.models()]
+            options += [
+                (f"graph {i + 1}: {part[0]} → {part[-1]} ({len(part)} layers)", f"component:{part[0]}")
+                for i, part in enumerate(components)
+            ]
+        options += [
+            (f"model {label}: what its outputs reach", f"model:{label}") for label in self.state.models()
+        ]
         if [value for _, value in options] != [value for _, value in self.filter.options]:
             current = self.filter.value
             self.filter.options = options
@@ -385,9 +424,11 @@ class LiveGraph:
         self.state.errors.append(message + "\n" + details)
         del self.state.errors[:-MAX_ERRORS]
         try:
-            self.error.value = (f"<div style='color:#b00020'><b>kit.live: {html.escape(message)}</b>"
-                                f" (your model is not affected)<details><pre>{html.escape(details)}</pre>"
-                                "</details></div>")
+            self.error.value = (
+                f"<div style='color:#b00020'><b>kit.live: {html.escape(message)}</b>"
+                f" (your model is not affected)<details><pre>{html.escape(details)}</pre>"
+                "</details></div>"
+            )
             self._update_status()
         except Exception:  # showing the error failed too: it stays in state.errors
             pass
@@ -433,12 +474,19 @@ class LiveGraph:
             data["image/png"] = base64.b64encode(png).decode("ascii")
         if with_widget:
             data["application/vnd.jupyter.widget-view+json"] = {
-                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self.widget.model_id,
+            }
         return data
 
     def _export(self):
         """Refresh the picture kept in the notebook for exports (nbconvert, static viewers)."""
-        if not self._displays or self._exported_version == self.state.steps or not _shows_pictures(self._ipython):
+        if (
+            not self._displays
+            or self._exported_version == self.state.steps
+            or not _shows_pictures(self._ipython)
+        ):
             return
         from IPython.display import update_display
 
@@ -449,7 +497,9 @@ class LiveGraph:
                 png = png_bytes(self.picture())
             for display_id in self._displays:
                 with_widget = display_id not in self._panel_displays
-                update_display(self._bundle(with_widget=with_widget, png=png), raw=True, display_id=display_id)
+                update_display(
+                    self._bundle(with_widget=with_widget, png=png), raw=True, display_id=display_id
+                )
         except Exception as error:
             self._fail("keeping a picture for exports", error)
 
@@ -458,7 +508,9 @@ class LiveGraph:
         from kit.drawing.static import draw
 
         layers = self.state.graph.number_of_nodes()
-        options.setdefault("title", f"{self.state.graph.graph['name']}: {layers} layer{'' if layers == 1 else 's'}")
+        options.setdefault(
+            "title", f"{self.state.graph.graph['name']}: {layers} layer{'' if layers == 1 else 's'}"
+        )
         return draw(self.state.snapshot(), **options)
 
     def __str__(self):
@@ -467,8 +519,9 @@ class LiveGraph:
     __repr__ = __str__
 
 
-def live(*, panel: bool = False, rows: int = WINDOW_ROWS, max_fps: float = 10.0,
-         display: bool = True) -> LiveGraph:
+def live(
+    *, panel: bool = False, rows: int = WINDOW_ROWS, max_fps: float = 10.0, display: bool = True
+) -> LiveGraph:
     """Start the live layer graph: every layer call from now on is drawn, until ``.stop()``.
 
     Parameters

@@ -150,14 +150,16 @@ def _as_array(value, label):
             f"{label} could not become one array ({error}). Sequences of different lengths "
             "need padding first, e.g. keras.utils.pad_sequences(...)."
         ) from None
-    if array.dtype == object:
-        if array.ndim >= 1 and len(array) and isinstance(array.flat[0], (list, tuple, np.ndarray)):
-            raise ValueError(
-                f"{label} holds sequences of different lengths (an object array). Pad them "
-                "to one length first, e.g. keras.utils.pad_sequences(sequences, maxlen=100)."
-            )
+    ragged = array.dtype == object and array.ndim >= 1 and len(array)
+    if ragged and isinstance(array.flat[0], (list, tuple, np.ndarray)):
+        raise ValueError(
+            f"{label} holds sequences of different lengths (an object array). Pad them "
+            "to one length first, e.g. keras.utils.pad_sequences(sequences, maxlen=100)."
+        )
     if array.ndim == 0:
-        raise ValueError(f"{label} should be an array with one row per sample, got the single value {value!r}.")
+        raise ValueError(
+            f"{label} should be an array with one row per sample, got the single value {value!r}."
+        )
     return array
 
 
@@ -174,7 +176,7 @@ def arrange(data, ports, model_structure, role):
             f"{_names_text(names)}."
         )
     if isinstance(data, dict):
-        given = [key for key in data]
+        given = list(data)
         missing = [name for name in names if name not in data]
         extra = [key for key in given if key not in names]
         if missing or extra:
@@ -268,7 +270,9 @@ def check_finite(array, label):
 
 def _check_text(array, label, kind):
     if array.dtype.kind in "USO":
-        examples = ", ".join(repr(str(value)) for value in list(dict.fromkeys(array.ravel()[:50].tolist()))[:3])
+        examples = ", ".join(
+            repr(str(value)) for value in list(dict.fromkeys(array.ravel()[:50].tolist()))[:3]
+        )
         if kind == "target":
             raise TypeError(
                 f"{label} holds text labels ({examples}, ...), dtype {array.dtype}. Map them to "
@@ -379,7 +383,7 @@ def losses_per_output(loss, ports):
                 f"({_names_text(names)}); give one loss per output."
             )
         return dict(zip(names, loss))
-    return {name: loss for name in names}
+    return dict.fromkeys(names, loss)
 
 
 def _integer_valued(array):
@@ -390,7 +394,9 @@ def _integer_valued(array):
 
 def _looks_one_hot(array):
     return (
-        array.ndim >= 2 and array.shape[-1] > 1 and np.isin(array, (0, 1)).all()
+        array.ndim >= 2
+        and array.shape[-1] > 1
+        and np.isin(array, (0, 1)).all()
         and np.all(array.sum(axis=-1) == 1)
     )
 
@@ -399,8 +405,10 @@ def propose_loss(port, array):
     """A loss and metrics for an uncompiled output, from its activation and targets."""
     units = port.shape[-1] if port.shape else None
     class_shape = port.shape[1:-1]
-    is_labels = array is not None and _integer_valued(array) and (
-        tuple(array.shape[1:]) in (tuple(class_shape), tuple(class_shape) + (1,))
+    is_labels = (
+        array is not None
+        and _integer_valued(array)
+        and (tuple(array.shape[1:]) in (tuple(class_shape), tuple(class_shape) + (1,)))
     )
     if port.activation == "softmax":
         if array is not None and tuple(array.shape[1:]) == tuple(port.shape[1:]) and not is_labels:
@@ -488,15 +496,14 @@ def check_target(array, port, loss, label):
                 f"{_shape_text(port.shape)}: {name} needs the same shape (one column per class)."
             )
         return array.astype(np.float32, copy=False)
-    if family == BINARY:
-        if array.min() < 0 or array.max() > 1:
-            bad = (array < 0) | (array > 1)
-            raise ValueError(
-                f"{label} has values from {array.min().item()!r} to {array.max().item()!r} "
-                f"(e.g. at {_first_bad(array, bad)}) "
-                f"but {name} wants targets between 0 and 1. For {int(array.max()) + 1} classes use "
-                "Dense(classes, activation='softmax') with sparse_categorical_crossentropy."
-            )
+    if family == BINARY and (array.min() < 0 or array.max() > 1):
+        bad = (array < 0) | (array > 1)
+        raise ValueError(
+            f"{label} has values from {array.min().item()!r} to {array.max().item()!r} "
+            f"(e.g. at {_first_bad(array, bad)}) "
+            f"but {name} wants targets between 0 and 1. For {int(array.max()) + 1} classes use "
+            "Dense(classes, activation='softmax') with sparse_categorical_crossentropy."
+        )
     if not (_shape_matches(given, expected) or (expected == (1,) and given == ())):
         raise ValueError(
             f"{label} has shape {_shape_text(array.shape)} but output {port.name!r} gives "
@@ -564,7 +571,9 @@ def _prepare_dataset(model, dataset, validation, batch_size, loss):
         )
     outputs = _outputs(model)
     dataset, batched, y_by_name = _checked_dataset(model, dataset, batch_size, "x (a dataset)")
-    proposal = [propose_loss(port, _spec_like(port, _unbatched(y_by_name[port.name], batched))) for port in outputs]
+    proposal = [
+        propose_loss(port, _spec_like(port, _unbatched(y_by_name[port.name], batched))) for port in outputs
+    ]
     batches = int(dataset.cardinality())
     prepared = Prepared(dataset=dataset, batches=batches if batches > 0 else None)
     # Samples are known only when the batches are ours (the last may be smaller).
@@ -600,13 +609,17 @@ def _spec_by_name(spec, ports, role):
         if missing or extra:
             raise ValueError(
                 f"{role} has keys {_names_text(list(spec))} but the model's names are "
-                f"{_names_text(names)}" + (f"; missing {_names_text(missing)}" if missing else "")
-                + (f"; unknown {_names_text(extra)}" if extra else "") + "."
+                f"{_names_text(names)}"
+                + (f"; missing {_names_text(missing)}" if missing else "")
+                + (f"; unknown {_names_text(extra)}" if extra else "")
+                + "."
             )
         return {name: spec[name] for name in names}
     if isinstance(spec, (list, tuple)):
         if len(spec) != len(names):
-            raise ValueError(f"{role} has {len(spec)} parts but the model has {len(names)} ({_names_text(names)}).")
+            raise ValueError(
+                f"{role} has {len(spec)} parts but the model has {len(names)} ({_names_text(names)})."
+            )
         return dict(zip(names, spec))
     if len(names) != 1:
         raise ValueError(f"{role} is one tensor but the model has {len(names)} ({_names_text(names)}).")
@@ -646,7 +659,9 @@ def _prepare_arrays(model, x, y, loss, roles=("x", "y")):
     samples = next(iter(lengths.values()))
     if samples == 0:
         raise ValueError(f"{roles[0]} and {roles[1]} are empty: there is nothing to train on.")
-    checked_x = {port.name: _check_input(x_named[port.name], port, _label(roles[0], port, inputs)) for port in inputs}
+    checked_x = {
+        port.name: _check_input(x_named[port.name], port, _label(roles[0], port, inputs)) for port in inputs
+    }
     if loss is None:
         proposal = [propose_loss(port, y_named[port.name]) for port in outputs]
         chosen, metrics = _combine(proposal, outputs, model.output)
@@ -656,7 +671,9 @@ def _prepare_arrays(model, x, y, loss, roles=("x", "y")):
         chosen = loss
         per_output = losses_per_output(loss, outputs)
     checked_y = {
-        port.name: check_target(y_named[port.name], port, per_output[port.name], _label(roles[1], port, outputs))
+        port.name: check_target(
+            y_named[port.name], port, per_output[port.name], _label(roles[1], port, outputs)
+        )
         for port in outputs
     }
     return (
@@ -670,7 +687,9 @@ def _prepare_arrays(model, x, y, loss, roles=("x", "y")):
 
 def _split(data, start):
     if isinstance(data, dict):
-        return {key: value[:start] for key, value in data.items()}, {key: value[start:] for key, value in data.items()}
+        return {key: value[:start] for key, value in data.items()}, {
+            key: value[start:] for key, value in data.items()
+        }
     if isinstance(data, list):
         pairs = [(value[:start], value[start:]) for value in data]
         return [a for a, _ in pairs], [b for _, b in pairs]

@@ -99,10 +99,7 @@ def choose_precision(gpus, requested="auto"):
     'mixed_float16'
     """
     if requested not in PRECISIONS:
-        raise ValueError(
-            f"precision should be one of {', '.join(map(repr, PRECISIONS))}, "
-            f"got {requested!r}."
-        )
+        raise ValueError(f"precision should be one of {', '.join(map(repr, PRECISIONS))}, got {requested!r}.")
     gpus = [device for device in gpus if device.kind == "GPU"]
     if requested != "auto":
         note = " (chosen; it is slow on a CPU)" if not gpus and requested != "float32" else " (chosen)"
@@ -168,9 +165,7 @@ def choose_strategy(gpus, logical_cpus=1, tf_config=None):
         cluster, _ = described
         tasks = sum(len(addresses) for job, addresses in cluster.items() if job in ("chief", "worker"))
         if tasks > 1:
-            return MULTI_WORKER, (), (
-                f"MultiWorkerMirroredStrategy (TF_CONFIG describes {tasks} workers)"
-            )
+            return MULTI_WORKER, (), (f"MultiWorkerMirroredStrategy (TF_CONFIG describes {tasks} workers)")
     gpus = [device for device in gpus if device.kind == "GPU"]
     if len(gpus) > 1:
         names = tuple(device.name for device in gpus)
@@ -319,7 +314,7 @@ def _gpu_memory(devices):
     filled = [
         DeviceInfo(gpu.name, gpu.kind, gpu.description, limit, gpu.compute_capability)
         for gpu, limit in zip(gpus, limits)
-    ] + gpus[len(limits):]
+    ] + gpus[len(limits) :]
     return filled + [device for device in devices if device.kind != "GPU"]
 
 
@@ -451,8 +446,10 @@ def setup(seed=None, precision="auto", deterministic=False, *, verbose=True):
     growth = _probe_cache["growth"]
 
     cached = _current.get("setup")
-    if cached is not None and cached.plan.strategy == plan.strategy and (
-        cached.plan.strategy_devices == plan.strategy_devices
+    if (
+        cached is not None
+        and cached.plan.strategy == plan.strategy
+        and (cached.plan.strategy_devices == plan.strategy_devices)
     ):
         strategy = cached.strategy
     else:

@@ -103,7 +103,9 @@ def _callback_base():
     return keras.callbacks.Callback
 
 
-def make_progress(mode, *, model_name, epochs, initial_epoch, steps, samples, run_dir=None, notes=(), previous=None):
+def make_progress(
+    mode, *, model_name, epochs, initial_epoch, steps, samples, run_dir=None, notes=(), previous=None
+):
     """The progress callback for ``mode`` ("auto", "widget", "text" or None).
 
     ``previous`` is the history of epochs trained before (a resumed run), so
@@ -113,10 +115,16 @@ def make_progress(mode, *, model_name, epochs, initial_epoch, steps, samples, ru
     """
     if mode == "auto":
         mode = "widget" if in_notebook() and _widgets_available() else "text"
-    arguments = dict(
-        model_name=model_name, epochs=epochs, initial_epoch=initial_epoch, steps=steps,
-        samples=samples, run_dir=run_dir, notes=list(notes), previous=dict(previous or {}),
-    )
+    arguments = {
+        "model_name": model_name,
+        "epochs": epochs,
+        "initial_epoch": initial_epoch,
+        "steps": steps,
+        "samples": samples,
+        "run_dir": run_dir,
+        "notes": list(notes),
+        "previous": dict(previous or {}),
+    }
     if mode == "widget":
         return _widget_progress_class()(**arguments)
     if mode == "text":
@@ -197,7 +205,7 @@ def curves_figure(history, partial=None, width=6.4, height=2.6):
     figure = Figure(figsize=(width, height), dpi=80, layout="constrained")
     losses = [name for name in history if "loss" in name and not name.startswith("val_")]
     others = [name for name in history if "loss" not in name and not name.startswith("val_")]
-    for name in (partial or {}):
+    for name in partial or {}:
         if name not in history:
             (losses if "loss" in name else others).append(name)
     panels = [("loss", losses)] + ([("metrics", others)] if others else [])
@@ -213,11 +221,20 @@ def curves_figure(history, partial=None, width=6.4, height=2.6):
             xs += [point[0] for point in extra]
             ys += [point[1] for point in extra]
             if xs:
-                axes.plot(xs, ys, color=color, marker="o" if len(values) < 30 else None, markersize=3, label=name)
+                axes.plot(
+                    xs, ys, color=color, marker="o" if len(values) < 30 else None, markersize=3, label=name
+                )
             validation = history.get("val_" + name, [])
             if validation:
-                axes.plot(range(1, len(validation) + 1), validation, color=color, linestyle="--",
-                          marker="o" if len(validation) < 30 else None, markersize=3, label="val_" + name)
+                axes.plot(
+                    range(1, len(validation) + 1),
+                    validation,
+                    color=color,
+                    linestyle="--",
+                    marker="o" if len(validation) < 30 else None,
+                    markersize=3,
+                    label="val_" + name,
+                )
         axes.set_title(title, fontsize=10)
         axes.set_xlabel("epoch", fontsize=9)
         axes.tick_params(labelsize=8)
@@ -269,28 +286,37 @@ def _widget_progress_class():
             self.partial = {}
             self.last_bar = self.last_curves = 0.0
             self.title = widgets.HTML(
-                f"<b>kit.train</b> {model_name}" + (f" &middot; <code>{run_dir}</code>" if run_dir else "")
+                f"<b>kit.train</b> {model_name}"
+                + (f" &middot; <code>{run_dir}</code>" if run_dir else "")
                 + "".join(f"<br><small>{note}</small>" for note in notes)
             )
             self.epoch_bar = widgets.IntProgress(
-                value=initial_epoch, min=0, max=epochs, description="epochs",
+                value=initial_epoch,
+                min=0,
+                max=epochs,
+                description="epochs",
                 layout=widgets.Layout(width="420px"),
             )
             self.epoch_label = widgets.Label(f"{initial_epoch}/{epochs}")
             self.batch_bar = widgets.IntProgress(
-                value=0, min=0, max=steps or 1, description="batches",
+                value=0,
+                min=0,
+                max=steps or 1,
+                description="batches",
                 layout=widgets.Layout(width="420px"),
             )
             self.batch_label = widgets.Label("")
             self.numbers = widgets.Label("starting...")
             self.curves = widgets.Image(format="png", layout=widgets.Layout(width="520px"))
-            self.box = widgets.VBox([
-                self.title,
-                widgets.HBox([self.epoch_bar, self.epoch_label]),
-                widgets.HBox([self.batch_bar, self.batch_label]),
-                self.numbers,
-                self.curves,
-            ])
+            self.box = widgets.VBox(
+                [
+                    self.title,
+                    widgets.HBox([self.epoch_bar, self.epoch_label]),
+                    widgets.HBox([self.batch_bar, self.batch_label]),
+                    self.numbers,
+                    self.curves,
+                ]
+            )
             display(_WidgetView(self.box, f"kit.train progress for {model_name!r} (widget)"))
             if self.history:
                 self._draw()
@@ -329,7 +355,9 @@ def _widget_progress_class():
             self.batch_bar.value = self.batch_bar.max
             if self.steps:
                 self.batch_label.value = f"{self.steps}/{self.steps}"
-            self._show_numbers(dict(logs or {}), self.clock.epoch_rate(), self.clock.remaining(self.steps or 0))
+            self._show_numbers(
+                dict(logs or {}), self.clock.epoch_rate(), self.clock.remaining(self.steps or 0)
+            )
             self._draw()
 
         # -- drawing

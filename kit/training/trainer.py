@@ -96,7 +96,7 @@ def array_dataset(x, y, batch_size, *, seed=0, shuffle=True, first_epoch=0):
             tf.reshape(order[: full_batches * batch_size], [full_batches, batch_size])
         )
         if rest:
-            batches = batches.concatenate(tf.data.Dataset.from_tensors(order[full_batches * batch_size:]))
+            batches = batches.concatenate(tf.data.Dataset.from_tensors(order[full_batches * batch_size :]))
         return batches
 
     indices = tf.data.Dataset.counter(first_epoch).flat_map(epoch_batches)
@@ -727,7 +727,9 @@ def _describe_short(thing):
 def _final_line(model, history, done, epochs, elapsed, run, interrupted, position):
     trained = len(history.epoch) - done
     where = f"; checkpoint in {run}" if run is not None else ""
-    metrics = train_progress.format_logs({key: values[-1] for key, values in history.history.items() if values})
+    metrics = train_progress.format_logs(
+        {key: values[-1] for key, values in history.history.items() if values}
+    )
     if interrupted:
         last = len(history.epoch)
         return (

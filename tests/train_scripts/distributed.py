@@ -60,7 +60,9 @@ def train_and_save(env, model, x, y, run_dir, result):
 
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        history = kit.training.trainer.train(model, x, y, epochs=3, batch_size=64, run_dir=run_dir, progress="text")
+        history = kit.training.trainer.train(
+            model, x, y, epochs=3, batch_size=64, run_dir=run_dir, progress="text"
+        )
     print(printed.getvalue())
     model = history.model
     variable = model.trainable_variables[0].value

@@ -61,8 +61,15 @@ def main():
         callbacks.append(Hang())
 
     history = kit.training.trainer.train(
-        build_model, x, y, epochs=arguments.epochs, batch_size=32, validation=0.25,
-        run_dir=arguments.run_dir, callbacks=callbacks, progress="text",
+        build_model,
+        x,
+        y,
+        epochs=arguments.epochs,
+        batch_size=32,
+        validation=0.25,
+        run_dir=arguments.run_dir,
+        callbacks=callbacks,
+        progress="text",
     )
     model = history.model
     np.savez(
