@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kit import graph
+from kit._text import format_shapes, html_table, plural, text_table
 
 
 def get_output_at(layer, node_index: int):
@@ -92,34 +93,21 @@ class NodeTable:
         """The table's body as strings, one list per node."""
         body = []
         for row in self.rows:
-            line = [str(row.node_index), _shapes_text(row.input_shapes), _shapes_text(row.output_shapes)]
+            line = [str(row.node_index), format_shapes(row.input_shapes), format_shapes(row.output_shapes)]
             if self.show_models:
                 line.append(", ".join(row.models) or "(another graph)")
             body.append(line)
         return body
 
     def __str__(self):
-        header, body = self.columns(), self.cells()
-        widths = [max(len(r[i]) for r in [header] + body) for i in range(len(header))]
-        lines = [f"Nodes of layer {self.layer_name!r} ({self.class_name}): {len(self.rows)} call(s)"]
-        lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
-        return "\n".join(lines)
+        title = f"Nodes of layer {self.layer_name!r} ({self.class_name}): {plural(len(self.rows), 'call')}"
+        return title + "\n" + text_table(self.columns(), self.cells())
 
     __repr__ = __str__
 
     def _repr_html_(self):
-        import html
-
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.columns())
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.cells()
-        )
-        caption = html.escape(f"Nodes of layer '{self.layer_name}' ({self.class_name})")
-        return (
-            f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        )
+        caption = f"Nodes of layer '{self.layer_name}' ({self.class_name})"
+        return html_table(self.columns(), self.cells(), caption=caption)
 
 
 def table(layer, model=None) -> NodeTable:
@@ -188,7 +176,3 @@ def _call(layer, node_index):
 
 def _single_or_list(items):
     return items[0] if len(items) == 1 else list(items)
-
-
-def _shapes_text(shapes):
-    return ", ".join(str(s) for s in shapes)

@@ -55,16 +55,16 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_temporary(home):
 
 CRASH = textwrap.dedent("""
     import os, sys
+    from kit import _files
     from kit.exercises import record
 
     record.record_attempt("functional_mlp", passed=True)
     where = sys.argv[1]
     if where == "mid-write":
-        def half_then_die(stream, text):
-            stream.write(text[: len(text) // 2])
-            stream.flush()
+        def half_then_die(path, text):
+            path.write_text(text[: len(text) // 2])
             os._exit(9)
-        record._dump = half_then_die
+        _files._write = half_then_die
     else:
         os.replace = lambda *args: os._exit(9)
     record.record_attempt("multi_io", passed=True)

@@ -2,20 +2,19 @@
 
 import pytest
 
+from kit._text import format_shape, plural
 from kit.exercises.rules import (
     all_trainable,
     conv_params,
     dense_params,
     embedding_params,
     fmt_int,
-    fmt_shape,
     forward,
     functional_api,
     inputs,
     lstm_params,
     outputs,
     param_count,
-    plural,
     quoted,
 )
 from kit.exercises.subject import Port, resolve
@@ -50,8 +49,8 @@ def test_embedding_arithmetic_matches_keras():
 
 
 def test_wording_helpers():
-    assert fmt_shape((None, 784)) == "(None, 784)"
-    assert fmt_shape((5,)) == "(5,)"
+    assert format_shape((None, 784)) == "(None, 784)"
+    assert format_shape((5,)) == "(5,)"
     assert fmt_int(5200610) == "5,200,610"
     assert plural(1, "input") == "1 input" and plural(2, "input") == "2 inputs"
     assert quoted(["a", "b", "c"]) == "'a', 'b' and 'c'"

@@ -55,7 +55,7 @@ def test_table_lists_every_call_and_its_model(shared_lstm):
     assert table.rows[1].input_shapes == [(None, 280, 256)]
     assert table.rows[1].output_shapes == [(None, 32)]
     text = str(table)
-    assert "3 call(s)" in text and "in model" in text and "other" in text
+    assert "3 calls" in text and "in model" in text and "other" in text
     assert "<table>" in table._repr_html_() and "tweets" in table._repr_html_()
     assert "in model" not in str(nodes.table(lstm))
 

@@ -13,6 +13,7 @@ import networkx as nx
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
 
+from kit._text import format_shape, format_shapes, plural
 from kit.drawing.figures import ShownFigure
 from kit.drawing.glyphs import GlyphCache
 from kit.drawing.layout import layered_layout
@@ -207,21 +208,12 @@ def _highlighted(graph, highlight):
     return wanted
 
 
-def _shape(shape):
-    return (
-        "("
-        + ", ".join("None" if d is None else str(d) for d in shape)
-        + ("," if len(shape) == 1 else "")
-        + ")"
-    )
-
-
 def _shapes(shapes):
     if not shapes:
         return "?"
     if len(shapes) > 1 and len(set(shapes)) == 1:
-        return f"{len(shapes)} × {_shape(shapes[0])}"
-    return " + ".join(_shape(s) for s in shapes)
+        return f"{len(shapes)} × {format_shape(shapes[0])}"
+    return format_shapes(shapes, " + ")
 
 
 def _clip(text):
@@ -261,7 +253,7 @@ def _title(graph):
     # An expanded graph has no box for the nested model: its layers carry its parameters.
     params = sum(d.get("params", 0) for _, d in graph.nodes(data=True))
     name = graph.graph.get("name") or "graph"
-    return f"{name}: {layers} layer{'' if layers == 1 else 's'}, {params:,} parameters"
+    return f"{name}: {plural(layers, 'layer')}, {plural(params, 'parameter')}"
 
 
 def box_collection(boxes):

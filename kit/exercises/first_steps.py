@@ -7,6 +7,7 @@ Notebooks ``exercises/01_functional_mlp.ipynb``, ``02_multi_io.ipynb`` and
 
 from __future__ import annotations
 
+from kit._text import format_shape, plural
 from kit.exercises import probes
 from kit.exercises.engine import Exercise, Requirement, Unmet
 from kit.exercises.probes import check_dense, join, reads
@@ -15,7 +16,6 @@ from kit.exercises.rules import (
     dense_params,
     embedding_params,
     fmt_int,
-    fmt_shape,
     forward,
     functional_api,
     inputs,
@@ -23,7 +23,6 @@ from kit.exercises.rules import (
     lstm_params,
     outputs,
     param_count,
-    plural,
     quoted,
 )
 from kit.exercises.subject import Port
@@ -312,7 +311,7 @@ def _custom_weights(subject):
     layer = _custom_layer(subject)
     shapes = sorted((tuple(int(d) for d in w.shape) for w in layer.weights), key=len, reverse=True)
     if shapes != [(4, 10), (10,)]:
-        shown = " and ".join(fmt_shape(s) for s in shapes) or "none"
+        shown = " and ".join(format_shape(s) for s in shapes) or "none"
         advice = ""
         if shapes == [(4, 10)]:
             advice = ": add the bias b of shape (units,) in build()"
@@ -337,7 +336,9 @@ def _custom_math(subject):
         return f"calling {layer.name!r} on a (2, 4) batch raised {type(error).__name__}: {error}"
     expected = x @ weights[2] + weights[1]
     if y.shape != expected.shape or not np.allclose(y, expected, atol=1e-5):
-        return f"{layer.name!r} returns values that differ from inputs @ w + b (shape {fmt_shape(y.shape)})."
+        return (
+            f"{layer.name!r} returns values that differ from inputs @ w + b (shape {format_shape(y.shape)})."
+        )
     return None
 
 
@@ -382,7 +383,7 @@ def _custom_round_trip(subject):
     if before != after:
         return (
             f"rebuilt from its config, {cls.__name__} makes weights of shapes "
-            f"{' and '.join(fmt_shape(s) for s in after)}, not {' and '.join(fmt_shape(s) for s in before)}: "
+            f"{' and '.join(format_shape(s) for s in after)}, not {' and '.join(format_shape(s) for s in before)}: "
             f"get_config() does not record units=10 (it returns the keys {quoted(sorted(config))})."
         )
     return None

@@ -6,8 +6,9 @@ a message about the learner's model. Used by ``kit/exercises/catalogue.py``.
 
 from __future__ import annotations
 
+from kit._text import format_shape, plural
 from kit.exercises.engine import Unmet
-from kit.exercises.rules import fmt_shape, layer_phrase, plural, quoted
+from kit.exercises.rules import layer_phrase, quoted
 
 #: Layers that only apply an activation to the tensor before them.
 ACTIVATION_LAYERS = ("Activation", "ReLU", "Softmax")
@@ -152,7 +153,7 @@ def flat_layers(graph, class_name: str):
 
 
 def shape_note(graph, key) -> str:
-    return fmt_shape(out_shape(graph, key))
+    return format_shape(out_shape(graph, key))
 
 
 def join(problems) -> str | None:

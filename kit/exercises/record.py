@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+
+from kit._files import write_atomically
 
 #: Environment variable naming the kit's home directory.
 HOME_VARIABLE = "KIT_HOME"
@@ -99,26 +100,6 @@ def record_attempt(exercise: str, passed: bool) -> dict:
 def save(data: dict) -> None:
     """Write ``data`` as the progress file, atomically."""
     write_atomically(path(), json.dumps(data, indent=2, sort_keys=True) + "\n")
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Replace ``target`` by a file holding ``text``; never leave it half-written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            _dump(stream, text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-def _dump(stream, text: str) -> None:
-    stream.write(text)
 
 
 def _stamp() -> str:

@@ -112,7 +112,7 @@ def release(source_dir, target_dir) -> list[Path]:
 
     Returns the paths written. Each file is replaced atomically.
     """
-    from kit.exercises.record import write_atomically
+    from kit._files import write_atomically
 
     source_dir, target_dir = _existing(source_dir), Path(target_dir)
     written = []

@@ -8,12 +8,13 @@ Example
 -------
 >>> dense_params(784, 64)
 50240
->>> fmt_shape((None, 784))
+>>> format_shape((None, 784))
 '(None, 784)'
 """
 
 from __future__ import annotations
 
+from kit._text import format_shape, plural
 from kit.exercises.engine import Requirement, Unmet
 from kit.exercises.subject import SAMPLE_BATCH, Port
 
@@ -43,16 +44,8 @@ def embedding_params(vocabulary: int, dim: int) -> int:
 # --- wording -----------------------------------------------------------------
 
 
-def fmt_shape(shape) -> str:
-    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
 def fmt_int(n: int) -> str:
     return f"{n:,}"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def quoted(names) -> str:
@@ -63,7 +56,7 @@ def quoted(names) -> str:
 
 
 def fmt_port(port: Port, with_dtype: bool = False) -> str:
-    text = f"{port.name!r} {fmt_shape(port.shape)}" if port.name else fmt_shape(port.shape)
+    text = f"{port.name!r} {format_shape(port.shape)}" if port.name else format_shape(port.shape)
     if with_dtype and "int" in port.dtype:
         text += f" {port.dtype}"
     return text
@@ -151,13 +144,13 @@ def _compare_ports(kind, found, wanted, what):
     for position, (have, want) in enumerate(zip(found, wanted), 1):
         if want.name and have.name != want.name:
             if kind == "input":
-                fix = f"keras.Input(shape={fmt_shape(want.shape[1:])}, name={want.name!r})"
+                fix = f"keras.Input(shape={format_shape(want.shape[1:])}, name={want.name!r})"
             else:
                 fix = f"pass name={want.name!r} to the layer that produces it"
             problems.append(f"{kind} {position} is named {have.name!r}, expected {want.name!r}: {fix}")
         if have.shape != want.shape:
             problems.append(
-                f"{kind} {have.name!r} has shape {fmt_shape(have.shape)}, expected {fmt_shape(want.shape)}"
+                f"{kind} {have.name!r} has shape {format_shape(have.shape)}, expected {format_shape(want.shape)}"
             )
         if "int" in want.dtype and "int" not in have.dtype:
             problems.append(
@@ -202,7 +195,7 @@ _KINDS = {
 def forward(spec_inputs, spec_outputs, kinds, part: str | None = None, what="the model") -> Requirement:
     """A seeded sample batch runs through the model and the outputs look right."""
     outs = "; ".join(
-        f"{(repr(p.name) + ' ') if p.name else ''}{fmt_shape((SAMPLE_BATCH,) + tuple(p.shape[1:]))} "
+        f"{(repr(p.name) + ' ') if p.name else ''}{format_shape((SAMPLE_BATCH,) + tuple(p.shape[1:]))} "
         f"with {_KINDS[k]}"
         for p, k in zip(spec_outputs, kinds)
     )
@@ -224,7 +217,7 @@ def forward(spec_inputs, spec_outputs, kinds, part: str | None = None, what="the
             name = f"output {port.name!r}" if port.name else "the output"
             want = (SAMPLE_BATCH,) + tuple(port.shape[1:])
             if tuple(y.shape) != want:
-                problems.append(f"{name} has shape {fmt_shape(y.shape)}, expected {fmt_shape(want)}")
+                problems.append(f"{name} has shape {format_shape(y.shape)}, expected {format_shape(want)}")
                 continue
             if not np.all(np.isfinite(y)):
                 problems.append(f"{name} contains NaN or infinite values")

@@ -7,6 +7,7 @@ object called twice from two copies through the layer graph's call counts.
 
 from __future__ import annotations
 
+from kit._text import format_shape, plural
 from kit.exercises import probes
 from kit.exercises.engine import Exercise, Requirement, Unmet
 from kit.exercises.probes import check_conv, check_dense, join, out_shape, reads
@@ -15,13 +16,11 @@ from kit.exercises.rules import (
     conv_params,
     dense_params,
     fmt_int,
-    fmt_shape,
     forward,
     inputs,
     lstm_params,
     outputs,
     param_count,
-    plural,
     quoted,
 )
 from kit.exercises.subject import Port
@@ -210,7 +209,7 @@ def _node_order(subject):
         data = g.nodes[conv]
         shape = data["input_shapes"][data["node_indices"].index(0)][0]
         return (
-            f"node 0 of {conv!r} is its call on {quoted(first)} {fmt_shape(shape)}: call the "
+            f"node 0 of {conv!r} is its call on {quoted(first)} {format_shape(shape)}: call the "
             "layer on 'small' first, so that node 0 is the small image and node 1 the large one."
         )
     return None
@@ -228,7 +227,7 @@ def _outputs_by_node(subject):
             problems.append(f"output {position} comes from {op.name!r}, not from {conv!r}")
         elif index != node:
             problems.append(
-                f"output {position} is node {index} of {conv!r} {fmt_shape(shape_of(tensor))}; "
+                f"output {position} is node {index} of {conv!r} {format_shape(shape_of(tensor))}; "
                 f"expected node {node} ({what}): kit.nodes.get_output_at({conv}, {node})"
             )
     if len(subject.model.outputs) != 2:
@@ -331,7 +330,7 @@ def _vision_layers(subject):
         problems.append(f"the pooling uses pool_size {pool.get('pool_size')}, expected (2, 2)")
     shape = g.nodes[key]["output_shapes"][0][0]
     if shape != (None, _FEATURES):
-        problems.append(f"{key!r} outputs {fmt_shape(shape)}, expected (None, {fmt_int(_FEATURES)})")
+        problems.append(f"{key!r} outputs {format_shape(shape)}, expected (None, {fmt_int(_FEATURES)})")
     return join(problems)
 
 

@@ -6,6 +6,7 @@ and ``08_vqa.ipynb``.
 
 from __future__ import annotations
 
+from kit._text import format_shape, plural
 from kit.exercises import probes
 from kit.exercises.engine import Exercise, Requirement, Unmet
 from kit.exercises.probes import check_conv, check_dense, join, out_shape, reads
@@ -15,14 +16,12 @@ from kit.exercises.rules import (
     dense_params,
     embedding_params,
     fmt_int,
-    fmt_shape,
     forward,
     inputs,
     layer_phrase,
     lstm_params,
     outputs,
     param_count,
-    plural,
     quoted,
 )
 from kit.exercises.subject import Port
@@ -319,7 +318,7 @@ def _vision_encoder(subject):
     shape = g.nodes[key]["output_shapes"][0][0]
     if shape != (None, _VISION_OUT):
         problems.append(
-            f"it outputs {fmt_shape(shape)}, expected (None, {fmt_int(_VISION_OUT)}) after Flatten"
+            f"it outputs {format_shape(shape)}, expected (None, {fmt_int(_VISION_OUT)}) after Flatten"
         )
     return join(problems)
 
@@ -378,7 +377,7 @@ def _question_alone(subject):
     except Exception as error:  # the learner's encoder may fail in any way
         return f"calling 'question_encoder' alone on (2, 20) word ids raised {type(error).__name__}: {error}"
     if vectors.shape != (2, 64):
-        return f"'question_encoder' alone gives {fmt_shape(vectors.shape)}, expected (2, 64)"
+        return f"'question_encoder' alone gives {format_shape(vectors.shape)}, expected (2, 64)"
     return None
 
 

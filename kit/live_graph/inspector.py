@@ -14,6 +14,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from kit._text import format_shapes, html_table, plural, text_table
+
+#: The node table's columns.
+COLUMNS = ["node", "inputs from", "input shapes", "output shapes", "code"]
+
 
 @dataclass(frozen=True)
 class CallRow:
@@ -47,9 +52,7 @@ class Inspection:
 
     def header(self) -> str:
         what = f"{self.name} ({self.class_name})"
-        params = f"{self.params:,} parameter" + ("" if self.params == 1 else "s")
-        count = f"{len(self.calls)} call" + ("" if len(self.calls) == 1 else "s")
-        return f"{what}: {params}, {count}"
+        return f"{what}: {plural(self.params, 'parameter')}, {plural(len(self.calls), 'call')}"
 
     def settings(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in self.config.items())
@@ -60,8 +63,8 @@ class Inspection:
             [
                 str(c.node_index),
                 ", ".join(c.sources) or "-",
-                _shapes(c.input_shapes) or "-",
-                _shapes(c.output_shapes),
+                format_shapes(c.input_shapes) or "-",
+                format_shapes(c.output_shapes),
                 "" if c.origin is None else str(c.origin),
             ]
             for c in self.calls
@@ -72,34 +75,20 @@ class Inspection:
         if self.config:
             lines.append(f"settings: {self.settings()}")
         lines += self.notes
-        header = ["node", "inputs from", "input shapes", "output shapes", "code"]
-        body = self.cells()
-        widths = [max(len(row[i]) for row in [header] + body) for i in range(len(header))]
-        lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
-        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in body]
+        lines.append(text_table(COLUMNS, self.cells()))
         return "\n".join(lines)
 
     __repr__ = __str__
 
     def html(self) -> str:
-        head = "".join(
-            f"<th style='text-align:left;padding:0 8px'>{h}</th>"
-            for h in ["node", "inputs from", "input shapes", "output shapes", "code"]
-        )
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f"<td style='text-align:left;padding:0 8px'>{_code(c) if i == 4 else html.escape(c)}</td>"
-                for i, c in enumerate(row)
-            )
-            + "</tr>"
-            for row in self.cells()
-        )
+        def render(column, text):
+            return _code(text) if COLUMNS[column] == "code" else html.escape(text)
+
         parts = [f"<b>{html.escape(self.header())}</b>"]
         if self.config:
             parts.append(f"<div>settings: <code>{html.escape(self.settings())}</code></div>")
         parts += [f"<div><i>{html.escape(note)}</i></div>" for note in self.notes]
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        parts.append(html_table(COLUMNS, self.cells(), render=render))
         return "\n".join(parts)
 
     def _repr_html_(self):
@@ -167,10 +156,6 @@ def inspect_layer(graph, key) -> Inspection:
         calls=calls,
         notes=notes,
     )
-
-
-def _shapes(shapes) -> str:
-    return ", ".join(str(tuple(s)) for s in shapes)
 
 
 def _code(origin: str) -> str:

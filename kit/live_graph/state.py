@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from kit import graph as kgraph
+from kit._text import plural
 from kit.drawing.layout import IncrementalLayout
 
 #: How many layer names the one-line summary spells out.
@@ -233,7 +234,7 @@ class LiveState:
     def summary(self) -> str:
         """One deterministic line, e.g. ``'live graph: 3 layers (x, dense, dense_1)'``."""
         names = self.names()
-        count = f"{len(names)} layer" + ("" if len(names) == 1 else "s")
+        count = plural(len(names), "layer")
         if not names:
             return f"{self.graph.graph['name']}: 0 layers"
         if len(names) > SUMMARY_NAMES:

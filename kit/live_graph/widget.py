@@ -27,6 +27,7 @@ import traceback
 import uuid
 
 from kit import graph as kgraph
+from kit._text import plural
 from kit.live_graph.frames import WINDOW_ROWS, draw_frame, png_bytes
 from kit.live_graph.inspector import inspect_layer
 from kit.live_graph.state import LiveState, find_origin
@@ -266,7 +267,7 @@ class LiveGraph:
 
     def _title(self, step, focus, snapshot):
         layers = snapshot.number_of_nodes()
-        text = f"{self.state.graph.graph['name']}: {layers} layer{'' if layers == 1 else 's'}"
+        text = f"{self.state.graph.graph['name']}: {plural(layers, 'layer')}"
         if self.state.steps:
             text += f", step {step} of {self.state.steps}"
         if focus is not None:
@@ -406,7 +407,7 @@ class LiveGraph:
 
     def _update_status(self):
         layers = self.state.graph.number_of_nodes()
-        parts = [f"{layers} layer{'' if layers == 1 else 's'}"]
+        parts = [f"{plural(layers, 'layer')}"]
         components = len(self.state.components()) if layers else 0
         if components > 1:
             parts.append(f"{components} separate graphs")
@@ -508,9 +509,7 @@ class LiveGraph:
         from kit.drawing.static import draw
 
         layers = self.state.graph.number_of_nodes()
-        options.setdefault(
-            "title", f"{self.state.graph.graph['name']}: {layers} layer{'' if layers == 1 else 's'}"
-        )
+        options.setdefault("title", f"{self.state.graph.graph['name']}: {plural(layers, 'layer')}")
         return draw(self.state.snapshot(), **options)
 
     def __str__(self):

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kit._text import format_shape
+
 #: Loss families the label checks know.
 SPARSE, CATEGORICAL, BINARY, OTHER = "sparse", "categorical", "binary", "other"
 
@@ -70,11 +72,6 @@ def flat_arrays(data):
 def count_samples(data):
     """Number of samples (length of the first array)."""
     return len(flat_arrays(data)[0])
-
-
-def _shape_text(shape):
-    dims = ", ".join("None" if dim is None else str(dim) for dim in shape)
-    return f"({dims},)" if len(shape) == 1 else f"({dims})"
 
 
 def _names_text(names):
@@ -305,8 +302,8 @@ def _check_input(array, port, label):
     if not _shape_matches(given, expected):
         plain = label.replace("[", "_").replace("'", "").replace("]", "") if "[" in label else label
         raise ValueError(
-            f"{label} has shape {_shape_text(array.shape)} but input {port.name!r} expects "
-            f"{_shape_text(port.shape)} (samples first)." + _shape_fix(plain, given, expected)
+            f"{label} has shape {format_shape(array.shape)} but input {port.name!r} expects "
+            f"{format_shape(port.shape)} (samples first)." + _shape_fix(plain, given, expected)
         )
     target = np.dtype(port.dtype) if port.dtype != "string" else None
     if target is None:
@@ -451,15 +448,15 @@ def check_target(array, port, loss, label):
         if tuple(given) == tuple(expected) and units and units > 1:
             kind = "one-hot labels" if _looks_one_hot(array) else "one value per class"
             raise ValueError(
-                f"{label} has shape {_shape_text(array.shape)}, {kind}, but the loss {name} "
-                f"wants one class number per sample, shape {_shape_text((array.shape[0],) + tuple(class_shape))}. "
+                f"{label} has shape {format_shape(array.shape)}, {kind}, but the loss {name} "
+                f"wants one class number per sample, shape {format_shape((array.shape[0],) + tuple(class_shape))}. "
                 f"Fix: {label.split('[')[0]} = np.argmax(...), or use categorical_crossentropy."
             )
         if tuple(given) not in (tuple(class_shape), tuple(class_shape) + (1,)):
             raise ValueError(
-                f"{label} has shape {_shape_text(array.shape)} but the loss {name} on output "
-                f"{port.name!r} {_shape_text(port.shape)} wants class numbers of shape "
-                f"{_shape_text((array.shape[0],) + tuple(class_shape))}."
+                f"{label} has shape {format_shape(array.shape)} but the loss {name} on output "
+                f"{port.name!r} {format_shape(port.shape)} wants class numbers of shape "
+                f"{format_shape((array.shape[0],) + tuple(class_shape))}."
             )
         if not _integer_valued(array):
             bad = np.mod(array, 1) != 0
@@ -485,15 +482,15 @@ def check_target(array, port, loss, label):
         as_labels = tuple(given) in (tuple(class_shape), tuple(class_shape) + (1,))
         if units and units > 1 and as_labels and _integer_valued(array):
             raise ValueError(
-                f"{label} holds class numbers, shape {_shape_text(array.shape)}, but the loss {name} "
-                f"wants one-hot rows of {units} values, shape {_shape_text((array.shape[0],) + tuple(expected))}. "
+                f"{label} holds class numbers, shape {format_shape(array.shape)}, but the loss {name} "
+                f"wants one-hot rows of {units} values, shape {format_shape((array.shape[0],) + tuple(expected))}. "
                 f"Fix: use loss='sparse_categorical_crossentropy', or "
                 f"keras.utils.to_categorical(y, {units})."
             )
         if tuple(given) != tuple(expected) and not _shape_matches(given, expected):
             raise ValueError(
-                f"{label} has shape {_shape_text(array.shape)} but output {port.name!r} gives "
-                f"{_shape_text(port.shape)}: {name} needs the same shape (one column per class)."
+                f"{label} has shape {format_shape(array.shape)} but output {port.name!r} gives "
+                f"{format_shape(port.shape)}: {name} needs the same shape (one column per class)."
             )
         return array.astype(np.float32, copy=False)
     if family == BINARY and (array.min() < 0 or array.max() > 1):
@@ -506,8 +503,8 @@ def check_target(array, port, loss, label):
         )
     if not (_shape_matches(given, expected) or (expected == (1,) and given == ())):
         raise ValueError(
-            f"{label} has shape {_shape_text(array.shape)} but output {port.name!r} gives "
-            f"{_shape_text(port.shape)} (samples first); the loss {name} compares them element by element."
+            f"{label} has shape {format_shape(array.shape)} but output {port.name!r} gives "
+            f"{format_shape(port.shape)} (samples first); the loss {name} compares them element by element."
         )
     return array.astype(np.float32, copy=False) if array.dtype.kind in "fbiu" else array
 
@@ -546,8 +543,8 @@ def _checked_dataset(model, dataset, batch_size, role):
             is_batched = False
         else:
             raise ValueError(
-                f"{role}'s input {port.name!r} has shape {_shape_text(shape)} but the model "
-                f"expects {_shape_text(port.shape)} (batched) or {_shape_text(port.shape[1:])} per sample."
+                f"{role}'s input {port.name!r} has shape {format_shape(shape)} but the model "
+                f"expects {format_shape(port.shape)} (batched) or {format_shape(port.shape[1:])} per sample."
             )
         batched = is_batched if batched is None else batched
     for port in outputs:

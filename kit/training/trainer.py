@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import signal
 import threading
@@ -33,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kit._files import write_atomically
 from kit.training import checks as train_checks
 from kit.training import devices
 from kit.training import progress as train_progress
@@ -219,18 +219,6 @@ def default_run_dir(model, fingerprint):
     return Path(devices.RUNS_DIR) / f"{name}-{fingerprint}"
 
 
-def _write_atomically(path, write):
-    """Write through a temporary file in the same directory, then rename."""
-    path = Path(path)
-    temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
 def checkpoint_variables(model):
     """Everything a checkpoint holds, by group, in a fixed order.
 
@@ -262,7 +250,7 @@ def save_checkpoint(model, path):
     tree each time), so a checkpoint per epoch costs next to nothing.
     """
     arrays = checkpoint_arrays(model)
-    _write_atomically(path, lambda temporary: _save_npz(temporary, arrays))
+    write_atomically(path, lambda temporary: _save_npz(temporary, arrays))
 
 
 def load_checkpoint(model, path):
@@ -339,8 +327,8 @@ def _checkpoint_callback(run_dir, state, history, epochs):
 
     def write(arrays, snapshot, previous):
         run.mkdir(parents=True, exist_ok=True)
-        _write_atomically(run / snapshot["checkpoint"], lambda path: _save_npz(path, arrays))
-        _write_atomically(run / STATE_FILE, lambda path: path.write_text(json.dumps(snapshot, indent=1)))
+        write_atomically(run / snapshot["checkpoint"], lambda path: _save_npz(path, arrays))
+        write_atomically(run / STATE_FILE, lambda path: path.write_text(json.dumps(snapshot, indent=1)))
         if previous and previous != snapshot["checkpoint"] and (run / previous).exists():
             (run / previous).unlink()
 
