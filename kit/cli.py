@@ -23,6 +23,18 @@ import os
 import sys
 from pathlib import Path
 
+__all__ = [
+    "CourseNotFound",
+    "START_NOTEBOOK",
+    "build_parser",
+    "find_course",
+    "lab_command",
+    "main",
+    "run_doctor",
+    "run_lab",
+    "run_release",
+]
+
 #: The notebook every session opens first, relative to the course root.
 START_NOTEBOOK = Path("notebooks") / "00_start_here.ipynb"
 #: Instructor sources and student notebooks, relative to the course root.

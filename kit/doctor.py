@@ -21,6 +21,28 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = [
+    "CGROUP_MEMORY_FILES",
+    "COMFORTABLE_BYTES",
+    "Finding",
+    "MARKS",
+    "NOTEBOOK_PEAK_BYTES",
+    "WIDGET_MANAGER_FOR_IPYWIDGETS",
+    "available_memory",
+    "check_devices",
+    "check_graphviz",
+    "check_memory",
+    "check_version",
+    "check_widgets",
+    "examine",
+    "format_findings",
+    "gpu_driver_present",
+    "graphviz_versions",
+    "installed_version",
+    "wanted_range",
+    "widget_manager_version",
+]
+
 OK, NOTE, PROBLEM = "ok", "note", "problem"
 MARKS = {OK: "✓", NOTE: "!", PROBLEM: "✗"}
 #: Peak memory of the heaviest course notebook: each stays under it to fit Binder's 2 GB.

@@ -14,6 +14,8 @@ import contextlib
 import os
 import sys
 
+__all__ = ["import_keras_quietly", "stderr_silenced"]
+
 
 @contextlib.contextmanager
 def stderr_silenced():

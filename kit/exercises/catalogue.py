@@ -17,6 +17,8 @@ from kit.exercises.first_steps import CUSTOM_LAYER, FUNCTIONAL_MLP, MULTI_IO
 from kit.exercises.sharing import NODE_INDEXING, REUSABLE_ENCODER, SHARED_VISION, SIAMESE_LSTM
 from kit.exercises.topologies import INCEPTION_MODULE, RESIDUAL_PROJECTION, VQA
 
+__all__ = ["BY_NAME", "EXERCISES"]
+
 EXERCISES = (
     FUNCTIONAL_MLP,
     MULTI_IO,

@@ -17,6 +17,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+__all__ = ["CheckResult", "Hint", "ProgressReport", "reset_hints"]
+
 TICK, CROSS = "✓", "✗"
 
 #: Hints revealed so far in this Python session, per exercise name. Kept here

@@ -27,6 +27,19 @@ from kit.exercises.rules import (
 )
 from kit.exercises.subject import Port
 
+__all__ = [
+    "CUSTOM_IN",
+    "CUSTOM_LAYER",
+    "CUSTOM_OUT",
+    "FUNCTIONAL_MLP",
+    "HEADLINE_IN",
+    "HEADLINE_OUT",
+    "LOSS_WEIGHTS",
+    "MLP_IN",
+    "MLP_OUT",
+    "MULTI_IO",
+]
+
 # --- 1. functional_mlp ----------------------------------------------------------
 
 MLP_IN = (Port("pixels", (None, 784)),)

@@ -10,6 +10,25 @@ from kit._text import format_shape, plural
 from kit.exercises.engine import Unmet
 from kit.exercises.rules import layer_phrase, quoted
 
+__all__ = [
+    "ACTIVATION_LAYERS",
+    "IMAGE_AXES",
+    "MERGES",
+    "check_conv",
+    "check_dense",
+    "dense_chain",
+    "flat_layers",
+    "join",
+    "kernel",
+    "nested_model",
+    "one_of",
+    "out_shape",
+    "output_layer",
+    "reads",
+    "shape_note",
+    "through_activation",
+]
+
 #: Layers that only apply an activation to the tensor before them.
 ACTIVATION_LAYERS = ("Activation", "ReLU", "Softmax")
 

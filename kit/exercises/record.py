@@ -23,6 +23,19 @@ from pathlib import Path
 
 from kit._files import write_atomically
 
+__all__ = [
+    "FILE_NAME",
+    "FORMAT",
+    "HOME_VARIABLE",
+    "UnreadableProgress",
+    "empty",
+    "load",
+    "load_or_reset",
+    "path",
+    "record_attempt",
+    "save",
+]
+
 #: Environment variable naming the kit's home directory.
 HOME_VARIABLE = "KIT_HOME"
 FILE_NAME = "progress.json"

@@ -23,6 +23,20 @@ import re
 import sys
 from pathlib import Path
 
+__all__ = [
+    "CODE_STUB",
+    "KEPT_CELL_METADATA",
+    "TEXT_STUB",
+    "clear_solutions",
+    "main",
+    "out_of_date",
+    "release",
+    "remove_hidden_tests",
+    "render",
+    "sources",
+    "student_version",
+]
+
 #: What nbgrader puts in place of a solution, per cell type.
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 TEXT_STUB = ("YOUR ANSWER HERE",)

@@ -18,6 +18,24 @@ from kit._text import format_shape, plural
 from kit.exercises.engine import Requirement, Unmet
 from kit.exercises.subject import SAMPLE_BATCH, Port
 
+__all__ = [
+    "all_trainable",
+    "conv_params",
+    "dense_params",
+    "embedding_params",
+    "fmt_int",
+    "fmt_port",
+    "forward",
+    "functional_api",
+    "inputs",
+    "layer_phrase",
+    "lstm_params",
+    "outputs",
+    "param_count",
+    "ports_requirement",
+    "quoted",
+]
+
 # --- parameter arithmetic (computed from the spec, never copied from a model) --
 
 

@@ -25,6 +25,23 @@ from kit.exercises.rules import (
 )
 from kit.exercises.subject import Port
 
+__all__ = [
+    "AUTOENCODER_IN",
+    "AUTOENCODER_OUT",
+    "DIGITS_IN",
+    "DIGITS_OUT",
+    "ENCODER_IN",
+    "ENCODER_OUT",
+    "NODES_IN",
+    "NODES_OUT",
+    "NODE_INDEXING",
+    "REUSABLE_ENCODER",
+    "SHARED_VISION",
+    "SIAMESE_LSTM",
+    "TWEETS_IN",
+    "TWEETS_OUT",
+]
+
 # --- helpers shared by the sharing exercises ----------------------------------
 
 

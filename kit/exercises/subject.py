@@ -26,6 +26,18 @@ from pathlib import Path
 
 from kit import graph as kgraph
 
+__all__ = [
+    "DEFAULT_LABEL",
+    "Port",
+    "Problem",
+    "SAMPLE_BATCH",
+    "STUB_MESSAGE",
+    "Subject",
+    "describe",
+    "first_line",
+    "resolve",
+]
+
 #: Shown whenever the stub of an exercise notebook is still in place.
 STUB_MESSAGE = (
     "{label} still raises NotImplementedError: this is the untouched stub of the "

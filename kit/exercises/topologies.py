@@ -26,6 +26,18 @@ from kit.exercises.rules import (
 )
 from kit.exercises.subject import Port
 
+__all__ = [
+    "INCEPTION_IN",
+    "INCEPTION_MODULE",
+    "INCEPTION_OUT",
+    "RESIDUAL_IN",
+    "RESIDUAL_OUT",
+    "RESIDUAL_PROJECTION",
+    "VQA",
+    "VQA_IN",
+    "VQA_OUT",
+]
+
 # --- 5. inception_module ----------------------------------------------------------------
 
 INCEPTION_IN = (Port("image", (None, 32, 32, 3)),)
