@@ -11,11 +11,44 @@ exercise checkers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import networkx as nx
 
-#: Node attribute ``kind`` values.
-INPUT, LAYER, OPERATION, MODEL = "input", "layer", "op", "model"
+__all__ = [
+    "EXPECTED",
+    "KEY_CONFIG",
+    "Call",
+    "Kind",
+    "add_call",
+    "calls_in_model",
+    "calls_of",
+    "describe_operation",
+    "edge_attributes",
+    "graph_of",
+    "history",
+    "is_keras_tensor",
+    "is_layer",
+    "node_attributes",
+    "node_listener",
+    "shape_of",
+]
+
+
+class Kind(StrEnum):
+    """What a graph node stands for (its ``kind`` attribute).
+
+    A ``StrEnum``, so ``Kind.INPUT == "input"``.
+
+    >>> Kind.OPERATION == "op", str(Kind.MODEL)
+    (True, 'model')
+    """
+
+    INPUT = "input"
+    LAYER = "layer"
+    OPERATION = "op"
+    MODEL = "model"
+
 
 #: Configuration keys shown by the drawing and the inspector when a layer has them.
 KEY_CONFIG = (
@@ -167,45 +200,31 @@ def graph_of(obj) -> nx.MultiDiGraph:
     output_ids = {id(t) for t in outputs}
 
     for order, node in enumerate(_nodes_between(inputs, outputs)):
-        op = node.operation
-        key = _add_operation(graph, op, names, order)
-        data = graph.nodes[key]
+        key = _add_operation(graph, node.operation, names, order)
         node_index = _node_index(node)
-        data["node_indices"].append(node_index)
-        data["input_shapes"].append([shape_of(t) for t in node.input_tensors])
-        data["output_shapes"].append([shape_of(t) for t in node.outputs])
+        data = graph.nodes[key]
+        add_call(data, node_index, node.input_tensors, node.outputs)
         if any(id(t) in output_ids for t in node.outputs):
             data["is_output"] = True
         for position, tensor in enumerate(node.input_tensors):
-            producer, producer_index, tensor_index = history(tensor)
+            producer = history(tensor)[0]
             if producer is None:
                 continue
-            if producer is not None and id(producer) not in names:
+            if id(producer) not in names:
                 # A declared input that is an intermediate tensor of a larger graph.
                 _add_operation(graph, producer, names, -1, boundary=True)
-            graph.add_edge(
-                names[id(producer)],
-                key,
-                node_index=node_index,
-                position=position,
-                producer_node_index=producer_index,
-                tensor_index=tensor_index,
-                shape=shape_of(tensor),
-            )
+            graph.add_edge(names[id(producer)], key, **edge_attributes(tensor, position, node_index))
     for tensor in inputs:
-        producer, _, _ = history(tensor)
+        producer = history(tensor)[0]
         if producer is not None and id(producer) not in names:
             _add_operation(graph, producer, names, -1, boundary=True)
         if producer is not None and id(tensor) in stop:
             graph.nodes[names[id(producer)]]["is_input"] = True
 
-    for data in graph.nodes.values():
-        data["calls"] = len(data["node_indices"])
-        data["shared"] = data["calls"] > 1
     graph.graph["inputs"] = (
         [names[id(history(t)[0])] for t in inputs]
         if inputs
-        else [k for k, d in graph.nodes(data=True) if d["kind"] == INPUT]
+        else [k for k, d in graph.nodes(data=True) if d["kind"] == Kind.INPUT]
     )
     graph.graph["outputs"] = [names[id(history(t)[0])] for t in outputs]
     return graph
@@ -355,21 +374,13 @@ def _add_operation(graph, op, names, order, boundary=False) -> str:
         key = f"{op.name}#{suffix}"
         suffix += 1
     names[id(op)] = key
-    description = describe_operation(op)
+    attributes = node_attributes(op, order)
     if boundary:
-        description["kind"] = INPUT
-    inner = op if description["nested"] else getattr(op, "layer", None)
-    graph.add_node(
-        key,
-        **description,
-        subgraph=_subgraph(inner) if isinstance(inner, _keras().Model) else None,
-        node_indices=[],
-        input_shapes=[],
-        output_shapes=[],
-        is_input=description["kind"] == INPUT,
-        is_output=False,
-        order=order if order >= 0 else -1,
-    )
+        attributes.update(kind=Kind.INPUT, is_input=True)
+    inner = op if attributes["nested"] else getattr(op, "layer", None)
+    if isinstance(inner, _keras().Model):
+        attributes["subgraph"] = _subgraph(inner)
+    graph.add_node(key, **attributes)
     return key
 
 
@@ -401,7 +412,84 @@ def _key_config(op) -> dict:
     return shown
 
 
-# --- for the live graph ------------------------------------------------------
+# --- node and edge attributes, shared with the live graph ------------------
+
+
+def node_attributes(op, order: int, with_config: bool = True) -> dict:
+    """The attributes of a new graph node for ``op``, before any of its calls.
+
+    :func:`describe_operation` plus the per-call lists (``node_indices``,
+    ``input_shapes``, ``output_shapes``, filled by :func:`add_call`), ``calls``,
+    ``shared``, ``is_input``, ``is_output``, ``subgraph`` and ``order``
+    (``-1`` for a node outside the walked graph).
+
+    Example
+    -------
+    >>> import keras
+    >>> x = keras.Input((3,), name="x")
+    >>> data = node_attributes(history(x)[0], order=0)
+    >>> data["is_input"], data["calls"], data["node_indices"]
+    (True, 0, [])
+    """
+    attributes = describe_operation(op, with_config=with_config)
+    return {
+        **attributes,
+        "subgraph": None,
+        "node_indices": [],
+        "input_shapes": [],
+        "output_shapes": [],
+        "calls": 0,
+        "shared": False,
+        "is_input": attributes["kind"] == Kind.INPUT,
+        "is_output": False,
+        "order": max(order, -1),
+    }
+
+
+def add_call(data: dict, node_index: int, inputs, outputs) -> None:
+    """Record one call (Keras node ``node_index``) in a graph node's attributes.
+
+    Example
+    -------
+    >>> import keras
+    >>> x = keras.Input((3,), name="x")
+    >>> data = node_attributes(history(x)[0], order=0)
+    >>> add_call(data, 0, [], [x])
+    >>> data["calls"], data["output_shapes"]
+    (1, [[(None, 3)]])
+    """
+    data["node_indices"].append(node_index)
+    data["input_shapes"].append([shape_of(t) for t in inputs])
+    data["output_shapes"].append([shape_of(t) for t in outputs])
+    data["calls"] = len(data["node_indices"])
+    data["shared"] = data["calls"] > 1
+
+
+def edge_attributes(tensor, position: int, node_index: int) -> dict:
+    """The attributes of the edge that carries ``tensor`` into a call.
+
+    ``position`` is the tensor's place among the call's inputs and
+    ``node_index`` the consumer's call; the producer's call is
+    ``producer_node_index``.
+
+    Example
+    -------
+    >>> import keras
+    >>> x = keras.Input((3,), name="x")
+    >>> edge_attributes(x, position=0, node_index=1)["shape"]
+    (None, 3)
+    """
+    _, producer_index, tensor_index = history(tensor)
+    return {
+        "node_index": node_index,
+        "position": position,
+        "producer_node_index": producer_index,
+        "tensor_index": tensor_index,
+        "shape": shape_of(tensor),
+    }
+
+
+# --- describing one operation ------------------------------------------------
 
 
 def describe_operation(op, with_config: bool = True) -> dict:
@@ -420,7 +508,7 @@ def describe_operation(op, with_config: bool = True) -> dict:
     >>> dense = keras.layers.Dense(2, activation="relu", name="d")
     >>> _ = dense(keras.Input((3,)))
     >>> info = describe_operation(dense)
-    >>> info["kind"], info["params"], info["config"]["units"]
+    >>> str(info["kind"]), info["params"], info["config"]["units"]
     ('layer', 8, 2)
     """
     if not is_layer(op):
@@ -429,13 +517,13 @@ def describe_operation(op, with_config: bool = True) -> dict:
     class_name = type(op).__name__
     is_model = isinstance(op, keras.Model)
     if class_name == "InputLayer":
-        kind = INPUT
+        kind = Kind.INPUT
     elif is_model:
-        kind = MODEL
+        kind = Kind.MODEL
     elif isinstance(op, keras.layers.Layer):
-        kind = LAYER
+        kind = Kind.LAYER
     else:
-        kind = OPERATION
+        kind = Kind.OPERATION
     wrapped = getattr(op, "layer", None) if isinstance(op, keras.layers.Wrapper) else None
     return {
         "name": op.name,

@@ -10,10 +10,14 @@ Used by ``kit.draw`` (``kit/drawing/static.py``).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.path import Path
 from matplotlib.textpath import TextPath
+
+__all__ = ["POINTS_PER_INCH", "GlyphCache", "glyph_cache"]
 
 POINTS_PER_INCH = 72.0
 
@@ -81,3 +85,15 @@ class GlyphCache:
         offset_y = np.repeat([sy for _, sy, _ in shifts], counts)
         placed = np.column_stack((vertices[:, 0] + offset_x, offset_y - vertices[:, 1]))
         return Path(placed, np.concatenate(codes))
+
+
+@functools.cache
+def glyph_cache(size: float, weight: str = "normal") -> GlyphCache:
+    """The one :class:`GlyphCache` of a font size and weight, shared by every drawing.
+
+    Example
+    -------
+    >>> glyph_cache(7.5) is glyph_cache(7.5) is not glyph_cache(7.5, "bold")
+    True
+    """
+    return GlyphCache(size=size, weight=weight)

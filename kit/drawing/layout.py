@@ -320,10 +320,6 @@ class IncrementalLayout:
         self._last_row = row
         return self.positions[node]
 
-    def row_members(self, row) -> list[float]:
-        """The x of every node on ``row``, left to right."""
-        return list(self._rows.get(row, []))
-
     def bounds(self, nodes=None) -> tuple[float, float, int, int]:
         """``(x_min, x_max, row_min, row_max)`` of ``nodes`` (default: every node)."""
         points = [

@@ -15,8 +15,9 @@ from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
 
 from kit._text import format_shape, format_shapes, plural
 from kit.drawing.figures import ShownFigure
-from kit.drawing.glyphs import GlyphCache
+from kit.drawing.glyphs import glyph_cache
 from kit.drawing.layout import layered_layout
+from kit.graph import Kind
 
 FONT_SIZE = 7.5
 LINE_HEIGHT = 1.3 * FONT_SIZE / 72
@@ -31,10 +32,10 @@ MAX_PIXELS = 10e6  # keeps PNG encoding of 400+ layer graphs under a second
 
 #: Face and edge colours by node kind.
 STYLE = {
-    "input": ("#d8f0da", "#2f7d3a"),
-    "layer": ("#e4edfb", "#3c6ea8"),
-    "op": ("#eeeeee", "#6f6f6f"),
-    "model": ("#eee2f7", "#7a3ea1"),
+    Kind.INPUT: ("#d8f0da", "#2f7d3a"),
+    Kind.LAYER: ("#e4edfb", "#3c6ea8"),
+    Kind.OPERATION: ("#eeeeee", "#6f6f6f"),
+    Kind.MODEL: ("#eee2f7", "#7a3ea1"),
 }
 SHARED_FACE = "#fff1bf"
 OUTPUT_EDGE = "#c9480f"
@@ -232,7 +233,7 @@ def box_label(graph, node, show_shapes):
     if show_shapes:
         outputs = data.get("output_shapes") or []
         inputs = data.get("input_shapes") or []
-        if data.get("kind") == "input" and outputs:
+        if data.get("kind") == Kind.INPUT and outputs:
             lines.append(_shapes(outputs[0]))
         else:
             calls = list(zip(data.get("node_indices", []), inputs, outputs))
@@ -249,7 +250,7 @@ def box_label(graph, node, show_shapes):
 
 
 def _title(graph):
-    layers = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "input")
+    layers = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != Kind.INPUT)
     # An expanded graph has no box for the nested model: its layers carry its parameters.
     params = sum(d.get("params", 0) for _, d in graph.nodes(data=True))
     name = graph.graph.get("name") or "graph"
@@ -267,15 +268,15 @@ def box_collection(boxes):
     """
     patches, faces, edges, widths, styles = [], [], [], [], []
     for data, (x, y), box_w, h, highlighted in boxes:
-        face, edge = STYLE.get(data.get("kind"), STYLE["layer"])
-        width = 2.0 if data.get("kind") == "model" else 1.0
+        face, edge = STYLE.get(data.get("kind"), STYLE[Kind.LAYER])
+        width = 2.0 if data.get("kind") == Kind.MODEL else 1.0
         if data.get("shared"):
             face = SHARED_FACE
         if data.get("is_output"):
             edge, width = OUTPUT_EDGE, 2.0
         if highlighted:
             edge, width = HIGHLIGHT_EDGE, 3.0
-        rounding = 0.12 if data.get("kind") == "input" else 0.03
+        rounding = 0.12 if data.get("kind") == Kind.INPUT else 0.03
         patches.append(
             FancyBboxPatch(
                 (x - box_w / 2, y - h / 2), box_w, h, boxstyle=f"round,pad=0,rounding_size={rounding}"
@@ -284,7 +285,7 @@ def box_collection(boxes):
         faces.append(face)
         edges.append(edge)
         widths.append(width)
-        styles.append("--" if data.get("kind") == "op" else "-")
+        styles.append("--" if data.get("kind") == Kind.OPERATION else "-")
     return PatchCollection(
         patches, facecolors=faces, edgecolors=edges, linewidths=widths, linestyles=styles, zorder=2
     )
@@ -355,16 +356,6 @@ def _draw_labels(axes, centres, labels):
     axes.add_artist(PathPatch(path, facecolor="#1b1f24", edgecolor="none", linewidth=0, zorder=5))
 
 
-def glyph_cache(size):
-    """The shared :class:`GlyphCache` of one font size (also for live frames)."""
-    if size not in _GLYPH_CACHES:
-        _GLYPH_CACHES[size] = GlyphCache(size=size)
-    return _GLYPH_CACHES[size]
-
-
-_GLYPH_CACHES: dict = {}
-
-
 def _draw_clusters(axes, graph, centres, box_w, box_h):
     clusters = {}
     for node, data in graph.nodes(data=True):
@@ -381,7 +372,7 @@ def _draw_clusters(axes, graph, centres, box_w, box_h):
                 right - left,
                 bottom - top,
                 facecolor=CLUSTER_FACE,
-                edgecolor=STYLE["model"][1],
+                edgecolor=STYLE[Kind.MODEL][1],
                 linestyle="--",
                 linewidth=1.0,
                 zorder=0,
@@ -392,7 +383,7 @@ def _draw_clusters(axes, graph, centres, box_w, box_h):
             top + 0.04,
             name,
             fontsize=FONT_SIZE,
-            color=STYLE["model"][1],
+            color=STYLE[Kind.MODEL][1],
             ha="left",
             va="top",
             style="italic",

@@ -7,12 +7,13 @@ same boxes and labels as :func:`kit.draw`, and beside it a thumbnail of the
 whole graph (boxes only, no text) with the window marked. Positions come from
 :class:`kit.drawing.layout.IncrementalLayout`, so nothing moves between frames.
 
-Used by ``kit.live`` (``kit/live_widget.py``).
+Used by ``kit.live`` (``kit/live_graph/widget.py``).
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
@@ -20,7 +21,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 
-from kit.drawing.glyphs import GlyphCache
+from kit.drawing.glyphs import glyph_cache
 from kit.drawing.static import (
     EDGE_COLOR,
     FONT_SIZE,
@@ -32,8 +33,10 @@ from kit.drawing.static import (
     GraphFigure,
     box_collection,
     box_label,
-    glyph_cache,
 )
+from kit.graph import Kind
+
+__all__ = ["WINDOW_ROWS", "draw_frame", "draw_overview", "png_bytes"]
 
 #: Rows of labelled boxes shown around the focused layer.
 WINDOW_ROWS = 9
@@ -90,93 +93,26 @@ def draw_frame(
     placed = {n: positions[n] for n in graph if n in positions}
     if focus is not None and focus not in placed:
         raise ValueError(f"focus expects a node of the graph with a position, got {focus!r}")
-    step_x = BOX_WIDTH + GAP_X
-    row_h = 2 * LINE_HEIGHT + 0.14 + GAP_Y
-    first, last, low, high = _window(placed, focus, rows, max_width, step_x)
-    everything = (
-        bool(placed)
-        and first <= min(r for _, r in placed.values())
-        and last >= max(r for _, r in placed.values())
-        and low <= min(x for x, _ in placed.values())
-        and high >= max(x for x, _ in placed.values())
-    )
-    overview_w = 0.0 if everything or not placed else OVERVIEW_WIDTH
-    main_w = (high - low + 1) * step_x + BOX_WIDTH + 2 * MARGIN  # half a column each side for lanes
-    width = min(max_width, max(main_w + overview_w, 4.0))
-    shown_rows = last - first + 1 if placed else 1
-    height = TITLE_HEIGHT + shown_rows * row_h + MARGIN
-
-    if figure is None:
-        figure = GraphFigure(figsize=(width, height), dpi=dpi)
-    else:
-        figure.clear()
-        figure.set_size_inches(width, height)
-        figure.set_dpi(dpi)
+    frame = _frame_geometry(placed, focus, rows, max_width)
+    figure = _blank_figure(figure, frame.width, frame.height, dpi)
     # No Axes: artists are placed in inches from the top left, which is several
     # times cheaper than building axes for every frame.
-    inches = Affine2D().scale(1, -1).translate(0, height) + figure.dpi_scale_trans
-    main_right = width - overview_w
-    main_clip = TransformedBbox(Bbox([[0, TITLE_HEIGHT - 0.05], [main_right, height]]), inches)
-    in_rows = [x for x, r in placed.values() if first <= r <= last]
-    if in_rows and (max(in_rows) - min(in_rows)) * step_x + BOX_WIDTH + 2 * MARGIN <= main_right:
-        low, high = min(in_rows), max(in_rows)  # the whole width of these rows fits: show it all
-    left = (main_right - ((high - low) * step_x + BOX_WIDTH)) / 2 + BOX_WIDTH / 2
-
-    def at(x, row):
-        return left + (x - low) * step_x, TITLE_HEIGHT + (row - first) * row_h + row_h / 2
-
-    # What the picture shows, in layout units: at least [low, high], more when there is room.
-    view_low, view_high = low - left / step_x, low + (main_right - left) / step_x
-    reach = BOX_WIDTH / step_x / 2
-    visible = [
-        n for n, (x, r) in placed.items() if first <= r <= last and view_low - reach < x < view_high + reach
-    ]
-    glyphs = glyph_cache(FONT_SIZE)
-    labels = {n: _fit(box_label(graph, n, True), glyphs) for n in visible}
-    box_h = {n: labels[n].count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.14 for n in visible}
-    artists = _window_edges(graph, placed, (first, last), at, box_h, row_h, focus)
-    artists += _window_boxes(graph, visible, at, placed, box_h, focus)
-    lines = []
-    for node in visible:
-        x, y = at(*placed[node])
-        texts = labels[node].split("\n")
-        top = y - (len(texts) - 1) * LINE_HEIGHT / 2
-        lines += [(x, top + i * LINE_HEIGHT, text) for i, text in enumerate(texts)]
-    if not placed:
-        lines.append((MARGIN, TITLE_HEIGHT + 0.2, "no layers yet: start with keras.Input(shape=...)"))
-    if lines:
-        artists.append(
-            PathPatch(
-                glyphs.path(lines, align="center" if placed else "left"),
-                facecolor="#1b1f24",
-                edgecolor="none",
-                linewidth=0,
-                zorder=5,
-            )
-        )
+    inches = Affine2D().scale(1, -1).translate(0, frame.height) + figure.dpi_scale_trans
+    main_clip = TransformedBbox(Bbox([[0, TITLE_HEIGHT - 0.05], [frame.main_right, frame.height]]), inches)
+    labels, artists = _window_artists(graph, placed, frame, focus)
     for artist in artists:
         artist.set_transform(inches)
         artist.set_clip_box(main_clip)
         figure.add_artist(artist)
     if title:
-        figure.add_artist(
-            PathPatch(
-                _title_glyphs().path([(MARGIN, 0.19, title)], align="left"),
-                facecolor="#1b1f24",
-                edgecolor="none",
-                linewidth=0,
-                transform=inches,
-                zorder=5,
-            )
-        )
-    if overview_w:
-        box = (main_right + 0.05, TITLE_HEIGHT, width - MARGIN, height - MARGIN)
+        figure.add_artist(_text_patch(glyph_cache(FONT_SIZE + 1.5, "bold"), [(MARGIN, 0.19, title)], inches))
+    if frame.overview_width:
+        box = (frame.main_right + 0.05, TITLE_HEIGHT, frame.width - MARGIN, frame.height - MARGIN)
         for artist in draw_overview(
-            graph, placed, focus=focus, window=(first, last, view_low, view_high), box=box, transform=inches
+            graph, placed, focus=focus, window=frame.window, box=box, transform=inches
         ):
             figure.add_artist(artist)
-    figure.graph, figure.labels = graph, labels
-    figure.window = (first, last, view_low, view_high)
+    figure.graph, figure.labels, figure.window = graph, labels, frame.window
     return figure
 
 
@@ -193,73 +129,9 @@ def draw_overview(
         return []
     nodes = list(positions)
     xy = np.array([positions[n] for n in nodes], dtype=float)
-    x_min, x_max = xy[:, 0].min(), xy[:, 0].max()
-    spare = max(0.0, OVERVIEW_MIN_COLUMNS - (x_max - x_min + 1)) / 2
-    x_lo, x_hi = x_min - 0.6 - spare, x_max + 0.6 + spare
-    row_hi = max(xy[:, 1].max(), OVERVIEW_MIN_ROWS - 1) + 0.6
-    left, top, right, bottom = box
-    to_box = (
-        Affine2D()
-        .translate(-x_lo, 0.6)
-        .scale((right - left) / (x_hi - x_lo), (bottom - top) / (row_hi + 0.6))
-        .translate(left, top)
-    )
-    half_w, half_h = 0.4, 0.32
-    # One compound path per colour and one for all edges: cheap to build and draw.
-    corners = np.array([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h], [-half_w, half_h], [0, 0]])
-    box_codes = np.array([Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY], dtype=np.uint8)
-    kinds = np.array([graph.nodes[n].get("kind", "layer") for n in nodes])
-    artists = []
-    for kind in sorted(set(kinds)):
-        chosen = xy[kinds == kind]
-        vertices = (chosen[:, None, :] + corners[None, :, :]).reshape(-1, 2)
-        artists.append(
-            PathPatch(
-                Path(vertices, np.tile(box_codes, len(chosen))),
-                linewidth=0,
-                facecolor=STYLE.get(kind, STYLE["layer"])[1],
-                edgecolor="none",
-                alpha=0.75,
-                zorder=2,
-            )
-        )
-    segments = [(positions[u], positions[v]) for u, v in graph.edges() if u in positions and v in positions]
-    if segments:
-        codes = np.tile(np.array([Path.MOVETO, Path.LINETO], dtype=np.uint8), len(segments))
-        artists.append(
-            PathPatch(
-                Path(np.array(segments, dtype=float).reshape(-1, 2), codes),
-                facecolor="none",
-                edgecolor=FADED_EDGE,
-                linewidth=0.4,
-                zorder=1,
-            )
-        )
-    if window is not None:
-        first, last, low, high = window
-        artists.append(
-            Rectangle(
-                (low, first - 0.5),
-                high - low,
-                last - first + 1,
-                facecolor="none",
-                edgecolor=WINDOW_COLOR,
-                linewidth=1.0,
-                zorder=3,
-            )
-        )
-    if focus is not None:
-        x, row = positions[focus]
-        artists.append(
-            Rectangle(
-                (x - half_w - 0.1, row - half_h - 0.1),
-                2 * half_w + 0.2,
-                2 * half_h + 0.2,
-                facecolor=WINDOW_COLOR,
-                edgecolor="none",
-                zorder=4,
-            )
-        )
+    artists = _overview_boxes(graph, nodes, xy) + _overview_edges(graph, positions)
+    artists += _overview_marks(positions, window, focus)
+    to_box = _overview_transform(xy, box)
     for artist in artists:
         artist.set_transform(to_box if transform is None else to_box + transform)
     return artists
@@ -273,6 +145,179 @@ def png_bytes(figure, dpi=None) -> bytes:
 
 
 # --- internals -------------------------------------------------------------
+
+STEP_X = BOX_WIDTH + GAP_X
+ROW_HEIGHT = 2 * LINE_HEIGHT + 0.14 + GAP_Y
+#: Half the width and height of a box in the overview, in layout units.
+THUMB_HALF_WIDTH, THUMB_HALF_HEIGHT = 0.4, 0.32
+
+
+@dataclass(frozen=True)
+class _FrameGeometry:
+    """Where a frame puts things: sizes in inches, rows and x in layout units."""
+
+    first: int
+    last: int
+    low: float
+    left: float
+    width: float
+    height: float
+    overview_width: float
+
+    @property
+    def main_right(self) -> float:
+        return self.width - self.overview_width
+
+    @property
+    def window(self) -> tuple:
+        """(first_row, last_row, x_low, x_high): what the picture shows, in layout units."""
+        return (
+            self.first,
+            self.last,
+            self.low - self.left / STEP_X,
+            self.low + (self.main_right - self.left) / STEP_X,
+        )
+
+    def at(self, x, row) -> tuple[float, float]:
+        """The centre of the box at layout position (x, row), in inches from the top left."""
+        return self.left + (x - self.low) * STEP_X, TITLE_HEIGHT + (row - self.first + 0.5) * ROW_HEIGHT
+
+
+def _frame_geometry(placed, focus, rows, max_width) -> _FrameGeometry:
+    first, last, low, high = _window(placed, focus, rows, max_width, STEP_X)
+    everything = bool(placed) and _covers(placed, first, last, low, high)
+    overview_width = 0.0 if everything or not placed else OVERVIEW_WIDTH
+    main_width = (high - low + 1) * STEP_X + BOX_WIDTH + 2 * MARGIN  # half a column each side for lanes
+    width = min(max_width, max(main_width + overview_width, 4.0))
+    height = TITLE_HEIGHT + (last - first + 1 if placed else 1) * ROW_HEIGHT + MARGIN
+    in_rows = [x for x, r in placed.values() if first <= r <= last]
+    if in_rows and (max(in_rows) - min(in_rows)) * STEP_X + BOX_WIDTH + 2 * MARGIN <= width - overview_width:
+        low, high = min(in_rows), max(in_rows)  # the whole width of these rows fits: show it all
+    left = (width - overview_width - ((high - low) * STEP_X + BOX_WIDTH)) / 2 + BOX_WIDTH / 2
+    return _FrameGeometry(first, last, low, left, width, height, overview_width)
+
+
+def _covers(placed, first, last, low, high) -> bool:
+    xs, rows = zip(*placed.values())
+    return first <= min(rows) and last >= max(rows) and low <= min(xs) and high >= max(xs)
+
+
+def _blank_figure(figure, width, height, dpi):
+    if figure is None:
+        return GraphFigure(figsize=(width, height), dpi=dpi)
+    figure.clear()
+    figure.set_size_inches(width, height)
+    figure.set_dpi(dpi)
+    return figure
+
+
+def _window_artists(graph, placed, frame, focus):
+    """``(labels, artists)``: the edges, boxes and text of the layers in view."""
+    view_low, view_high = frame.window[2:]
+    reach = BOX_WIDTH / STEP_X / 2
+    visible = [
+        n
+        for n, (x, r) in placed.items()
+        if frame.first <= r <= frame.last and view_low - reach < x < view_high + reach
+    ]
+    glyphs = glyph_cache(FONT_SIZE)
+    labels = {n: _fit(box_label(graph, n, True), glyphs) for n in visible}
+    box_h = {n: labels[n].count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.14 for n in visible}
+    artists = _window_edges(graph, placed, (frame.first, frame.last), frame.at, box_h, ROW_HEIGHT, focus)
+    artists += _window_boxes(graph, visible, frame.at, placed, box_h, focus)
+    lines = []
+    for node in visible:
+        x, y = frame.at(*placed[node])
+        texts = labels[node].split("\n")
+        top = y - (len(texts) - 1) * LINE_HEIGHT / 2
+        lines += [(x, top + i * LINE_HEIGHT, text) for i, text in enumerate(texts)]
+    if lines:
+        artists.append(_text_patch(glyphs, lines, align="center"))
+    elif not placed:
+        hint = "no layers yet: start with keras.Input(shape=...)"
+        artists.append(_text_patch(glyphs, [(MARGIN, TITLE_HEIGHT + 0.2, hint)]))
+    return labels, artists
+
+
+def _text_patch(glyphs, lines, transform=None, align="left") -> PathPatch:
+    patch = PathPatch(
+        glyphs.path(lines, align=align), facecolor="#1b1f24", edgecolor="none", linewidth=0, zorder=5
+    )
+    if transform is not None:
+        patch.set_transform(transform)
+    return patch
+
+
+def _overview_transform(xy, box) -> Affine2D:
+    """Layout units to ``box``; small graphs keep a minimum number of rows and columns."""
+    x_min, x_max = xy[:, 0].min(), xy[:, 0].max()
+    spare = max(0.0, OVERVIEW_MIN_COLUMNS - (x_max - x_min + 1)) / 2
+    x_lo, x_hi = x_min - 0.6 - spare, x_max + 0.6 + spare
+    row_hi = max(xy[:, 1].max(), OVERVIEW_MIN_ROWS - 1) + 0.6
+    left, top, right, bottom = box
+    return (
+        Affine2D()
+        .translate(-x_lo, 0.6)
+        .scale((right - left) / (x_hi - x_lo), (bottom - top) / (row_hi + 0.6))
+        .translate(left, top)
+    )
+
+
+def _overview_boxes(graph, nodes, xy) -> list:
+    """One compound path of boxes per colour: cheap to build and draw."""
+    w, h = THUMB_HALF_WIDTH, THUMB_HALF_HEIGHT
+    corners = np.array([[-w, -h], [w, -h], [w, h], [-w, h], [0, 0]])
+    box_codes = np.array([Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY], dtype=np.uint8)
+    kinds = np.array([str(graph.nodes[n].get("kind", Kind.LAYER)) for n in nodes])
+    artists = []
+    for kind in sorted(set(kinds)):
+        chosen = xy[kinds == kind]
+        vertices = (chosen[:, None, :] + corners[None, :, :]).reshape(-1, 2)
+        artists.append(
+            PathPatch(
+                Path(vertices, np.tile(box_codes, len(chosen))),
+                linewidth=0,
+                facecolor=STYLE.get(kind, STYLE[Kind.LAYER])[1],
+                edgecolor="none",
+                alpha=0.75,
+                zorder=2,
+            )
+        )
+    return artists
+
+
+def _overview_edges(graph, positions) -> list:
+    segments = [(positions[u], positions[v]) for u, v in graph.edges() if u in positions and v in positions]
+    if not segments:
+        return []
+    codes = np.tile(np.array([Path.MOVETO, Path.LINETO], dtype=np.uint8), len(segments))
+    vertices = np.array(segments, dtype=float).reshape(-1, 2)
+    return [PathPatch(Path(vertices, codes), facecolor="none", edgecolor=FADED_EDGE, linewidth=0.4, zorder=1)]
+
+
+def _overview_marks(positions, window, focus) -> list:
+    """The window's outline and a red square on the focused layer."""
+    marks = []
+    if window is not None:
+        first, last, low, high = window
+        marks.append(
+            Rectangle(
+                (low, first - 0.5),
+                high - low,
+                last - first + 1,
+                facecolor="none",
+                edgecolor=WINDOW_COLOR,
+                linewidth=1.0,
+                zorder=3,
+            )
+        )
+    if focus is not None:
+        x, row = positions[focus]
+        w, h = THUMB_HALF_WIDTH + 0.1, THUMB_HALF_HEIGHT + 0.1
+        marks.append(
+            Rectangle((x - w, row - h), 2 * w, 2 * h, facecolor=WINDOW_COLOR, edgecolor="none", zorder=4)
+        )
+    return marks
 
 
 def _window(placed, focus, rows, max_width, step_x):
@@ -295,15 +340,6 @@ def _window(placed, focus, rows, max_width, step_x):
         low = min(max(low, centre - columns / 2), high - columns)
         high = low + columns
     return first, last, low, high
-
-
-def _title_glyphs():
-    if "bold" not in _TITLE:
-        _TITLE["bold"] = GlyphCache(size=FONT_SIZE + 1.5, weight="bold")
-    return _TITLE["bold"]
-
-
-_TITLE: dict = {}
 
 
 def _fit(text, glyphs):

@@ -15,6 +15,7 @@ import html
 from dataclasses import dataclass, field
 
 from kit._text import format_shapes, html_table, plural, text_table
+from kit.graph import Kind
 
 #: The node table's columns.
 COLUMNS = ["node", "inputs from", "input shapes", "output shapes", "code"]
@@ -150,7 +151,7 @@ def inspect_layer(graph, key) -> Inspection:
     return Inspection(
         name=data.get("name", key),
         class_name=data.get("class_name", "?"),
-        kind=data.get("kind", "layer"),
+        kind=data.get("kind", Kind.LAYER),
         params=int(data.get("params", 0)),
         config=dict(data.get("config") or {}),
         calls=calls,

@@ -131,7 +131,7 @@ class LiveState:
             node_index = len(data["node_indices"])
         parents = []
         for position, tensor in enumerate(inputs):
-            producer, producer_index, tensor_index = kgraph.history(tensor)
+            producer = kgraph.history(tensor)[0]
             if producer is None:
                 continue
             parent, parent_new = self._key_for(producer)
@@ -140,22 +140,11 @@ class LiveState:
                 self.layout.place(parent)
             parents.append(parent)
             self.graph.add_edge(
-                parent,
-                key,
-                node_index=node_index,
-                position=position,
-                producer_node_index=producer_index,
-                tensor_index=tensor_index,
-                shape=kgraph.shape_of(tensor),
-                step=step,
+                parent, key, **kgraph.edge_attributes(tensor, position, node_index), step=step
             )
-        data["node_indices"].append(node_index)
-        data["input_shapes"].append([kgraph.shape_of(t) for t in inputs])
-        data["output_shapes"].append([kgraph.shape_of(t) for t in outputs])
+        kgraph.add_call(data, node_index, inputs, outputs)
         data["call_steps"].append(step)
         data["origins"].append(origin)
-        data["calls"] = len(data["node_indices"])
-        data["shared"] = data["calls"] > 1
         if new:
             self.layout.place(key, parents)
         event = Event(step, key, node_index, tuple(parents), new)
@@ -169,22 +158,12 @@ class LiveState:
         key, suffix = op.name, 2
         while key in self.graph:
             key, suffix = f"{op.name}#{suffix}", suffix + 1
-        info = kgraph.describe_operation(op, with_config=False)
         self._config_pending.add(key)
         self.graph.add_node(
             key,
-            **info,
-            subgraph=None,
-            node_indices=[],
-            input_shapes=[],
-            output_shapes=[],
+            **kgraph.node_attributes(op, self.graph.number_of_nodes(), with_config=False),
             call_steps=[],
             origins=[],
-            calls=0,
-            shared=False,
-            is_input=info["kind"] == kgraph.INPUT,
-            is_output=False,
-            order=self.graph.number_of_nodes(),
             step=len(self.events) + 1,
             before_start=False,
         )
@@ -368,9 +347,6 @@ def find_origin(ipython=None, start=None) -> Origin | None:
         del frame
 
 
-_LIBRARY_FILES: dict[str, bool] = {}
-
-
 @functools.lru_cache(maxsize=1)
 def _library_roots() -> tuple[str, ...]:
     kit_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -382,17 +358,13 @@ def _library_roots() -> tuple[str, ...]:
     return tuple(root + os.sep for root in roots)
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_user_file(filename: str) -> bool:
-    user = _LIBRARY_FILES.get(filename)
-    if user is None:
-        if filename.startswith("<ipython-input-"):
-            user = True
-        elif filename.startswith("<"):
-            user = False
-        else:
-            user = not os.path.abspath(filename).startswith(_library_roots())
-        _LIBRARY_FILES[filename] = user
-    return user
+    if filename.startswith("<ipython-input-"):
+        return True
+    if filename.startswith("<"):
+        return False
+    return not os.path.abspath(filename).startswith(_library_roots())
 
 
 def _cell_number(filename: str, ipython=None) -> int | None:
