@@ -47,11 +47,13 @@ def size_phrase(layers: int, inputs: int) -> str:
     """How the kit states a model's size: layers without inputs, then inputs.
 
     ``layers + inputs`` is ``len(model.layers)`` for a functional model, which
-    lists its ``InputLayer`` objects too.
+    lists its ``InputLayer`` objects too. Without inputs, only the layers.
 
-    >>> size_phrase(2, 1), size_phrase(5, 2)
-    ('2 layers + 1 input', '5 layers + 2 inputs')
+    >>> size_phrase(2, 1), size_phrase(5, 2), size_phrase(0, 0)
+    ('2 layers + 1 input', '5 layers + 2 inputs', '0 layers')
     """
+    if not inputs:
+        return plural(layers, "layer")
     return f"{plural(layers, 'layer')} + {plural(inputs, 'input')}"
 
 

@@ -15,6 +15,8 @@ from enum import StrEnum
 
 import networkx as nx
 
+from kit._text import size_phrase
+
 __all__ = [
     "EXPECTED",
     "KEY_CONFIG",
@@ -32,6 +34,7 @@ __all__ = [
     "node_attributes",
     "node_listener",
     "shape_of",
+    "size_of",
 ]
 
 
@@ -228,6 +231,24 @@ def graph_of(obj) -> nx.MultiDiGraph:
     )
     graph.graph["outputs"] = [names[id(history(t)[0])] for t in outputs]
     return graph
+
+
+def size_of(graph) -> str:
+    """The size of a :func:`graph_of` graph as the kit states it everywhere.
+
+    Inputs are counted apart from the other layers, so that layers + inputs is
+    ``len(model.layers)`` (which lists a functional model's ``InputLayer``
+    objects), while ``model.summary()``'s rows show both.
+
+    Example
+    -------
+    >>> import keras
+    >>> x = keras.Input((3,), name="x")
+    >>> size_of(graph_of(keras.layers.Dense(2)(keras.layers.Dense(4)(x))))
+    '2 layers + 1 input'
+    """
+    inputs = sum(1 for _, kind in graph.nodes(data="kind") if kind == Kind.INPUT)
+    return size_phrase(graph.number_of_nodes() - inputs, inputs)
 
 
 def node_listener(callback):

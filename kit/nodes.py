@@ -15,6 +15,16 @@ from dataclasses import dataclass, field
 from kit import graph
 from kit._text import format_shapes, html_table, plural, text_table
 
+__all__ = [
+    "get_output_at",
+    "get_input_at",
+    "get_output_shape_at",
+    "get_input_shape_at",
+    "NodeRow",
+    "NodeTable",
+    "table",
+]
+
 
 def get_output_at(layer, node_index: int):
     """The output tensor(s) of call ``node_index`` of ``layer``.
@@ -169,7 +179,7 @@ def _call(layer, node_index):
     if not 0 <= node_index < len(calls):
         raise ValueError(
             f"asked for node {node_index} of layer {layer.name!r}, but it has "
-            f"{len(calls)} node(s): valid indices are 0 to {len(calls) - 1}"
+            f"{plural(len(calls), 'node')}: valid indices are 0 to {len(calls) - 1}"
         )
     return calls[node_index]
 

@@ -67,9 +67,12 @@ def test_nested_model_is_one_box_until_expanded():
     closed = kit.draw(model)
     assert "vision_model" in closed.labels and "vision_model/conv" not in closed.labels
     opened = kit.draw(model, expand_nested=True)
-    for figure, layer_count in ((closed, 2), (opened, 3)):
+    # The opened model's own Input is drawn, and counted, as an input.
+    for figure, layer_count, input_count in ((closed, 2, 2), (opened, 3, 3)):
         title = [t.get_text() for t in figure.axes[0].texts if "parameters" in t.get_text()][0]
-        assert title.endswith(f"{layer_count} layers, {model.count_params():,} parameters")
+        assert title.endswith(
+            f"{layer_count} layers + {input_count} inputs, {model.count_params():,} parameters"
+        )
     assert {"vision_model/conv", "vision_model/flat"} <= set(opened.labels)
     assert any(isinstance(p, Rectangle) for p in opened.axes[0].patches)
     assert opened.graph.has_edge("a", "vision_model/digit")

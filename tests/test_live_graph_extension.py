@@ -91,7 +91,7 @@ def test_kit_live_magic_toggles_recording(shell):
     assert captured.stdout.splitlines() == [
         "kit live graph: recording off (Keras is back to normal)",
         "kit live graph: recording on",
-        "live graph: 1 layer (ext_seen); recording on",
+        "live graph: 0 layers + 1 input (ext_seen); recording on",
     ]
     assert original_when_off.__module__ == "keras.src.ops.node"
     with capture_output() as captured:

@@ -166,7 +166,7 @@ def test_summary_is_one_deterministic_line():
     state, _ = recorded(build)
     assert (
         state.summary()
-        == "live graph: 9 layers (ls_sum_0, ls_sum_1, ls_sum_2, …, ls_sum_6, ls_sum_7, ls_sum_8)"
+        == "live graph: 8 layers + 1 input (ls_sum_0, ls_sum_1, ls_sum_2, …, ls_sum_6, ls_sum_7, ls_sum_8)"
     )
 
 

@@ -50,14 +50,14 @@ def test_widget_state_after_a_small_model():
     with LiveGraph(ipython=False) as graph:
         mlp("ws")
         graph.flush()
-        assert graph.status.value == "3 layers · live"
-    assert graph.status.value == "3 layers · stopped"
+        assert graph.status.value == "2 layers + 1 input · live"
+    assert graph.status.value == "2 layers + 1 input · stopped"
     assert (graph.slider.min, graph.slider.max, graph.slider.value) == (1, 3, 3)
     assert [value for _, value in graph.layer.options] == ["", "ws_in", "ws_hidden", "ws_out"]
     assert bytes(graph.image.value).startswith(PNG_SIGNATURE)
     assert graph.image.layout.width == f"{round(graph._figure.get_figwidth() * 80)}px"
     assert set(graph._figure.labels) == {"ws_in", "ws_hidden", "ws_out"}
-    assert str(graph) == "live graph: 3 layers (ws_in, ws_hidden, ws_out) (stopped)"
+    assert str(graph) == "live graph: 2 layers + 1 input (ws_in, ws_hidden, ws_out) (stopped)"
     assert graph.error.value == ""
 
 
@@ -78,7 +78,7 @@ def test_history_slider_replays_the_construction():
     assert set(graph._figure.labels) == {"hist_in", "hist_hidden"}
     assert (
         graph._title(2, "hist_hidden", graph.state.snapshot(2))
-        == "live graph: 2 layers, step 2 of 3 · hist_hidden (Dense)"
+        == "live graph: 1 layer + 1 input, step 2 of 3 · hist_hidden (Dense)"
     )
     graph.slider.value = 1
     assert set(graph._figure.labels) == {"hist_in"}
@@ -121,7 +121,7 @@ def test_filter_shows_one_graph_or_what_a_models_outputs_reach():
         graph.flush()
     values = [value for _, value in graph.filter.options]
     assert values == ["all", "component:filt_a_in", "component:filt_b_in", "model:second"]
-    assert graph.status.value == "6 layers · 2 separate graphs · stopped"
+    assert graph.status.value == "4 layers + 2 inputs · 2 separate graphs · stopped"
     graph.filter.value = "model:second"
     assert set(graph._figure.labels) == {"filt_b_in", "filt_b_hidden", "filt_b_out"}
     graph.filter.value = "component:filt_a_in"
@@ -239,7 +239,7 @@ def test_importing_kit_before_keras_records_the_same_graph():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "live graph: 2 layers (early_x, early_d) (stopped)",
+        "live graph: 1 layer + 1 input (early_x, early_d) (stopped)",
         "True keras.src.ops.node",
     ]
 
@@ -255,7 +255,7 @@ def test_model_still_builds_when_drawing_fails_with_a_faulty_renderer():
     assert model.output.shape == (None, 2)
     assert graph.state.steps == 3
     assert "drawing the graph failed: RuntimeError: the drawing broke" in graph.error.value
-    assert "error(s), see below" in graph.status.value
+    assert "1 error, see below" in graph.status.value
 
 
 class UncountableLayer(layers.Layer):

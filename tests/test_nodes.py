@@ -70,7 +70,7 @@ def test_never_called_layer_is_a_clear_error():
 @pytest.mark.parametrize("index", [2, 7, -1])
 def test_index_out_of_range_says_how_many_nodes_exist(shared_lstm, index):
     lstm = shared_lstm[0]
-    with pytest.raises(ValueError, match="has 2 node\\(s\\): valid indices are 0 to 1"):
+    with pytest.raises(ValueError, match="has 2 nodes: valid indices are 0 to 1"):
         nodes.get_output_shape_at(lstm, index)
 
 

@@ -15,6 +15,8 @@ import io
 
 from matplotlib.figure import Figure
 
+__all__ = ["PNG_COMPRESSION", "ShownFigure"]
+
 PNG_COMPRESSION = 1
 
 

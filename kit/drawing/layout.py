@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+__all__ = ["Layout", "IncrementalLayout", "layered_layout", "rank_nodes", "crossings"]
+
 #: Horizontal room taken by a real node and by a routing point, in layout units.
 NODE_WIDTH, DUMMY_WIDTH = 1.0, 0.35
 SWEEPS = 6

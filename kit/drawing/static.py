@@ -9,6 +9,8 @@ Used by every notebook of the course and by the live graph.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import networkx as nx
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
@@ -17,7 +19,18 @@ from kit._text import format_shape, format_shapes, plural
 from kit.drawing.figures import ShownFigure
 from kit.drawing.glyphs import glyph_cache
 from kit.drawing.layout import layered_layout
-from kit.graph import Kind
+from kit.graph import Kind, size_of
+
+__all__ = [
+    "STYLE",
+    "FONT_SIZE",
+    "LINE_HEIGHT",
+    "GraphFigure",
+    "draw",
+    "expanded",
+    "box_label",
+    "box_collection",
+]
 
 FONT_SIZE = 7.5
 LINE_HEIGHT = 1.3 * FONT_SIZE / 72
@@ -79,7 +92,8 @@ def draw(
     >>> import keras
     >>> x = keras.Input((784,), name="pixels")
     >>> figure = draw(keras.Model(x, keras.layers.Dense(10)(x)))
-    >>> figure.savefig("mlp.png")
+    >>> figure.graph.number_of_nodes(), figure.labels["pixels"].splitlines()[0]
+    (2, 'pixels: InputLayer')
     """
     graph = _as_graph(obj)
     if expand_nested:
@@ -87,31 +101,12 @@ def draw(
     wanted = _highlighted(graph, highlight)
     labels = {node: box_label(graph, node, show_shapes) for node in graph}
     layout = layered_layout(graph, max_rows=max_rows)
-
-    glyphs = glyph_cache(FONT_SIZE)
-    box_w = max([1.4] + [glyphs.width(line) + 0.2 for text in labels.values() for line in text.split("\n")])
-    box_h = {n: labels[n].count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.14 for n in graph}
-    row_h = max(box_h.values(), default=0.4) + GAP_Y
-    step_x = box_w + GAP_X
-
-    def at(point):
-        x, row = point
-        return MARGIN + box_w / 2 + x * step_x, MARGIN + 0.35 + row * row_h + row_h / 2
-
-    fig_w = 2 * MARGIN + layout.width * step_x + box_w
-    fig_h = 2 * MARGIN + 0.35 + layout.rows * row_h
-    area = max(fig_w, 2.5) * fig_h
-    dpi = max(MIN_DPI, min(dpi, (MAX_PIXELS / area) ** 0.5))  # very large graphs: fewer pixels
-    figure = GraphFigure(figsize=(max(fig_w, 2.5), fig_h), dpi=dpi)
-    axes = figure.add_axes((0, 0, 1, 1))
-    axes.set_axis_off()
-    axes.set_xlim(0, max(fig_w, 2.5))
-    axes.set_ylim(fig_h, 0)
-
-    centres = {node: at(layout.positions[node]) for node in graph}
-    _draw_clusters(axes, graph, centres, box_w, box_h)
-    _draw_edges(axes, graph, layout, centres, box_w, box_h, at)
-    _draw_boxes(axes, graph, centres, box_w, box_h, wanted)
+    grid = _grid(labels)
+    figure, axes = _canvas(layout, grid, dpi)
+    centres = {node: grid.at(layout.positions[node]) for node in graph}
+    _draw_clusters(axes, graph, centres, grid.box_w, grid.box_h)
+    _draw_edges(axes, graph, layout, centres, grid.box_w, grid.box_h, grid.at)
+    _draw_boxes(axes, graph, centres, grid.box_w, grid.box_h, wanted)
     _draw_labels(axes, centres, labels)
     figure.graph, figure.labels, figure.centres = graph, labels, centres
     axes.text(
@@ -124,6 +119,40 @@ def draw(
         weight="bold",
     )
     return figure
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Box sizes and row spacing of a drawing, in inches."""
+
+    box_w: float
+    box_h: dict
+    row_h: float
+
+    def at(self, point) -> tuple[float, float]:
+        """The centre of the box at layout position (x, row), in inches from the top left."""
+        x, row = point
+        return MARGIN + self.box_w / 2 + x * (self.box_w + GAP_X), MARGIN + 0.35 + (row + 0.5) * self.row_h
+
+
+def _grid(labels) -> _Grid:
+    glyphs = glyph_cache(FONT_SIZE)
+    box_w = max([1.4] + [glyphs.width(line) + 0.2 for text in labels.values() for line in text.split("\n")])
+    box_h = {n: text.count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.14 for n, text in labels.items()}
+    return _Grid(box_w, box_h, max(box_h.values(), default=0.4) + GAP_Y)
+
+
+def _canvas(layout, grid, dpi):
+    """A figure and full-size axes for ``layout``, in inches from the top left."""
+    width = max(2 * MARGIN + layout.width * (grid.box_w + GAP_X) + grid.box_w, 2.5)
+    height = 2 * MARGIN + 0.35 + layout.rows * grid.row_h
+    dpi = max(MIN_DPI, min(dpi, (MAX_PIXELS / (width * height)) ** 0.5))  # very large graphs: fewer pixels
+    figure = GraphFigure(figsize=(width, height), dpi=dpi)
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_axis_off()
+    axes.set_xlim(0, width)
+    axes.set_ylim(height, 0)
+    return figure, axes
 
 
 class GraphFigure(ShownFigure):
@@ -250,11 +279,10 @@ def box_label(graph, node, show_shapes):
 
 
 def _title(graph):
-    layers = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != Kind.INPUT)
     # An expanded graph has no box for the nested model: its layers carry its parameters.
     params = sum(d.get("params", 0) for _, d in graph.nodes(data=True))
     name = graph.graph.get("name") or "graph"
-    return f"{name}: {plural(layers, 'layer')}, {plural(params, 'parameter')}"
+    return f"{name}: {size_of(graph)}, {plural(params, 'parameter')}"
 
 
 def box_collection(boxes):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from kit.live_graph.widget import LiveGraph
 
+__all__ = ["MAGIC", "USAGE", "load_ipython_extension", "unload_ipython_extension", "live_graph"]
+
 MAGIC = "kit_live"
 USAGE = "%kit_live [on | off | show | panel | status]"
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from kit._text import format_shapes, html_table, plural, text_table
 from kit.graph import Kind
 
+__all__ = ["COLUMNS", "CallRow", "Inspection", "inspect_layer"]
+
 #: The node table's columns.
 COLUMNS = ["node", "inputs from", "input shapes", "output shapes", "code"]
 

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import networkx as nx
 
 from kit import graph as kgraph
-from kit._text import plural
 from kit.drawing.layout import IncrementalLayout
+
+__all__ = ["Origin", "Event", "LiveState", "find_origin"]
 
 #: How many layer names the one-line summary spells out.
 SUMMARY_NAMES = 6
@@ -96,7 +97,7 @@ class LiveState:
     >>> y = keras.layers.Dense(2, name="d")(x)
     >>> stop()
     >>> state.summary()
-    'live graph: 2 layers (x, d)'
+    'live graph: 1 layer + 1 input (x, d)'
     """
 
     def __init__(self, name: str = "live graph"):
@@ -158,7 +159,6 @@ class LiveState:
         key, suffix = op.name, 2
         while key in self.graph:
             key, suffix = f"{op.name}#{suffix}", suffix + 1
-        self._config_pending.add(key)
         self.graph.add_node(
             key,
             **kgraph.node_attributes(op, self.graph.number_of_nodes(), with_config=False),
@@ -167,6 +167,7 @@ class LiveState:
             step=len(self.events) + 1,
             before_start=False,
         )
+        self._config_pending.add(key)
         reference = weakref.ref(op)
         self._by_id[id(op)] = (reference, key)
         self._refs[key] = reference
@@ -203,6 +204,15 @@ class LiveState:
                 data["config"] = kgraph.describe_operation(op)["config"]
         return data["config"]
 
+    def read_pending_settings(self) -> None:
+        """Read the settings of every layer still alive whose settings were not read yet.
+
+        Called at the end of each cell, so that a layer the learner's code no
+        longer holds (a model built inside a function) keeps its settings.
+        """
+        for key in list(self._config_pending):
+            self.settings(key)
+
     def newest(self, step: int | None = None) -> str | None:
         """The layer called at ``step`` (default: the last call)."""
         if not self.events:
@@ -211,11 +221,11 @@ class LiveState:
         return self.events[min(max(step, 1), self.steps) - 1].key
 
     def summary(self) -> str:
-        """One deterministic line, e.g. ``'live graph: 3 layers (x, dense, dense_1)'``."""
+        """One deterministic line, e.g. ``'live graph: 2 layers + 1 input (x, dense, dense_1)'``."""
         names = self.names()
-        count = plural(len(names), "layer")
+        count = kgraph.size_of(self.graph)
         if not names:
-            return f"{self.graph.graph['name']}: 0 layers"
+            return f"{self.graph.graph['name']}: {count}"
         if len(names) > SUMMARY_NAMES:
             half = SUMMARY_NAMES // 2
             names = names[:half] + ["…"] + names[-half:]

@@ -27,10 +27,12 @@ import traceback
 import uuid
 
 from kit import graph as kgraph
-from kit._text import plural
+from kit._text import plural, size_phrase
 from kit.live_graph.frames import WINDOW_ROWS, draw_frame, png_bytes
 from kit.live_graph.inspector import inspect_layer
 from kit.live_graph.state import LiveState, find_origin
+
+__all__ = ["LIVE_TEXT", "FrameThrottle", "LiveGraph", "live"]
 
 #: The text/plain part of the widget's output (what nbval and plain-text viewers see).
 LIVE_TEXT = "kit live graph: layers appear here as they are created (a picture is kept for exports)"
@@ -104,7 +106,7 @@ class LiveGraph:
     ...     x = keras.Input((4,), name="x")
     ...     y = keras.layers.Dense(2, name="y")(x)
     >>> str(graph)
-    'live graph: 2 layers (x, y) (stopped)'
+    'live graph: 1 layer + 1 input (x, y) (stopped)'
     >>> graph.state.graph.has_edge("x", "y")
     True
     """
@@ -210,6 +212,7 @@ class LiveGraph:
 
     def flush(self) -> bool:
         """Bring the widget up to date: a frame if anything changed since the last one (then True)."""
+        self.state.read_pending_settings()
         self._sync_controls()
         if self._version() == self._drawn_version:
             return False
@@ -266,8 +269,7 @@ class LiveGraph:
         )
 
     def _title(self, step, focus, snapshot):
-        layers = snapshot.number_of_nodes()
-        text = f"{self.state.graph.graph['name']}: {plural(layers, 'layer')}"
+        text = f"{self.state.graph.graph['name']}: {kgraph.size_of(snapshot)}"
         if self.state.steps:
             text += f", step {step} of {self.state.steps}"
         if focus is not None:
@@ -291,7 +293,7 @@ class LiveGraph:
     def _build_widget(self):
         import ipywidgets as widgets
 
-        self.status = widgets.Label(value="0 layers")
+        self.status = widgets.Label(value=size_phrase(0, 0))
         self.image = widgets.Image(
             format="png", value=b"", layout=widgets.Layout(width="320px", max_width="100%")
         )
@@ -354,7 +356,10 @@ class LiveGraph:
         components = self.state.components()
         if len(components) > 1:
             options += [
-                (f"graph {i + 1}: {part[0]} → {part[-1]} ({len(part)} layers)", f"component:{part[0]}")
+                (
+                    f"graph {i + 1}: {part[0]} → {part[-1]} ({kgraph.size_of(self.state.graph.subgraph(part))})",
+                    f"component:{part[0]}",
+                )
                 for i, part in enumerate(components)
             ]
         options += [
@@ -406,14 +411,13 @@ class LiveGraph:
         return inspect_layer(self.state.graph, key)
 
     def _update_status(self):
-        layers = self.state.graph.number_of_nodes()
-        parts = [f"{plural(layers, 'layer')}"]
-        components = len(self.state.components()) if layers else 0
+        parts = [kgraph.size_of(self.state.graph)]
+        components = len(self.state.components()) if self.state.graph else 0
         if components > 1:
             parts.append(f"{components} separate graphs")
         parts.append("live" if self.active else "stopped")
         if self.state.errors:
-            parts.append(f"{len(self.state.errors)} error(s), see below")
+            parts.append(f"{plural(len(self.state.errors), 'error')}, see below")
         self.status.value = " · ".join(parts)
 
     def _fail(self, what, error):
@@ -508,8 +512,7 @@ class LiveGraph:
         """The whole recorded graph drawn by :func:`kit.draw` (every label, a fresh layout)."""
         from kit.drawing.static import draw
 
-        layers = self.state.graph.number_of_nodes()
-        options.setdefault("title", f"{self.state.graph.graph['name']}: {plural(layers, 'layer')}")
+        options.setdefault("title", f"{self.state.graph.graph['name']}: {kgraph.size_of(self.state.graph)}")
         return draw(self.state.snapshot(), **options)
 
     def __str__(self):
@@ -547,7 +550,7 @@ def live(
     >>> x = keras.Input((784,), name="pixels")
     >>> y = keras.layers.Dense(10, name="digits")(x)
     >>> print(graph.stop())
-    live graph: 2 layers (pixels, digits) (stopped)
+    live graph: 1 layer + 1 input (pixels, digits) (stopped)
     """
     graph = LiveGraph(rows=rows, max_fps=max_fps).start()
     if display:
