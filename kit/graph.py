@@ -294,27 +294,8 @@ def _endpoints(obj):
         raise TypeError(f"expected {EXPECTED}; got None")
     if isinstance(obj, nx.Graph):
         raise TypeError(f"expected {EXPECTED}; got a networkx graph (already a graph)")
-    if isinstance(obj, keras.Sequential):
-        if obj._functional is None:
-            raise ValueError(
-                f"the Sequential model {obj.name!r} has no input yet, so it has no "
-                "layer graph: start it with keras.Input(shape=...) as its first "
-                "layer, or call model.build(input_shape) first"
-            )
-        return list(obj.inputs), list(obj.outputs)
     if isinstance(obj, keras.Model):
-        from keras.src.models.functional import Functional
-
-        if not isinstance(obj, Functional):
-            state = "a built" if obj.built else "an unbuilt"
-            raise ValueError(
-                f"{obj.name!r} is {state} subclassed model ({type(obj).__name__}): "
-                "its layers are wired in Python code, so it has no static layer "
-                "graph. Expected a functional or Sequential model; to see it as "
-                "one box, call it on an Input: y = model(keras.Input(shape=...)) "
-                "then kit.graph_of(y)"
-            )
-        return list(obj.inputs), list(obj.outputs)
+        return _model_endpoints(obj)
     if is_keras_tensor(obj):
         _require_history(obj)
         return [], [obj]
@@ -341,6 +322,31 @@ def _endpoints(obj):
             "remembers no layers). Build on keras.Input(shape=...) to get symbolic tensors"
         )
     raise TypeError(f"expected {EXPECTED}; got {kind}")
+
+
+def _model_endpoints(obj):
+    """``(inputs, outputs)`` of a Sequential or functional model; a clear error otherwise."""
+    keras = _keras()
+    if isinstance(obj, keras.Sequential):
+        if obj._functional is None:
+            raise ValueError(
+                f"the Sequential model {obj.name!r} has no input yet, so it has no "
+                "layer graph: start it with keras.Input(shape=...) as its first "
+                "layer, or call model.build(input_shape) first"
+            )
+        return list(obj.inputs), list(obj.outputs)
+    from keras.src.models.functional import Functional
+
+    if not isinstance(obj, Functional):
+        state = "a built" if obj.built else "an unbuilt"
+        raise ValueError(
+            f"{obj.name!r} is {state} subclassed model ({type(obj).__name__}): "
+            "its layers are wired in Python code, so it has no static layer "
+            "graph. Expected a functional or Sequential model; to see it as "
+            "one box, call it on an Input: y = model(keras.Input(shape=...)) "
+            "then kit.graph_of(y)"
+        )
+    return list(obj.inputs), list(obj.outputs)
 
 
 def _require_history(tensor):

@@ -135,13 +135,19 @@ def assert_every_cell_ran_once_in_order(page):
     assert shown == [f"[{count}]:" for count in range(1, len(shown) + 1)], shown
 
 
+#: The live graph's status line starts with its size: "2 layers + 1 input".
+SIZE = r"^(\d+) layers?(?: \+ (\d+) inputs?)?"
+
+
 def layer_count(page):
-    """(count, label text) of the live graph's status line."""
+    """(layers and inputs, label text) of the live graph's status line."""
     for text in page.evaluate(LABELS):
-        found = re.match(r"(\d+) layers?\b", text)
+        found = re.match(SIZE, text)
         if found:
-            return int(found.group(1)), text
-    raise AssertionError(f"no live graph status line ('N layers ...') among {page.evaluate(LABELS)}")
+            return int(found.group(1)) + int(found.group(2) or 0), text
+    raise AssertionError(
+        f"no live graph status line ('N layers + K inputs ...') among {page.evaluate(LABELS)}"
+    )
 
 
 def drawn_images(page):
@@ -218,7 +224,8 @@ def test_start_here_runs_in_jupyterlab_and_draws_the_live_graph(lab, page):
             "browser_dense = keras.layers.Dense(2, name='browser_dense')(browser_input)",
         )
         page.wait_for_function(
-            f"() => ({LABELS})().some(text => text.startsWith('{layers + 2} layers'))",
+            f"() => ({LABELS})().some(text => {{ const m = text.match(/{SIZE}/); "
+            f"return m !== null && Number(m[1]) + Number(m[2] || 0) === {layers + 2}; }})",
             polling=250,
             timeout=DRAW_MS,
         )

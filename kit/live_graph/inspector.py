@@ -121,6 +121,20 @@ def inspect_layer(graph, key) -> Inspection:
         known = ", ".join(sorted(map(str, graph))[:8])
         raise ValueError(f"expected the name of a layer in this graph, got {key!r} (known: {known}...)")
     data = graph.nodes[key]
+    return Inspection(
+        name=data.get("name", key),
+        class_name=data.get("class_name", "?"),
+        kind=data.get("kind", Kind.LAYER),
+        params=int(data.get("params", 0)),
+        config=dict(data.get("config") or {}),
+        calls=_call_rows(graph, key),
+        notes=_notes(data, key),
+    )
+
+
+def _call_rows(graph, key) -> list[CallRow]:
+    """One row per call of ``key``: what fed it (``name [node i]`` for a shared producer), shapes, origin."""
+    data = graph.nodes[key]
     sources: dict[int, list] = {}
     for producer, _, edge in graph.in_edges(key, data=True):
         label = producer
@@ -128,7 +142,7 @@ def inspect_layer(graph, key) -> Inspection:
             label = f"{producer} [node {edge.get('producer_node_index', 0)}]"
         sources.setdefault(edge.get("node_index", 0), []).append((edge.get("position", 0), label))
     origins = data.get("origins") or [None] * len(data.get("node_indices", []))
-    calls = [
+    return [
         CallRow(
             node_index=index,
             sources=tuple(label for _, label in sorted(sources.get(index, []))),
@@ -140,25 +154,21 @@ def inspect_layer(graph, key) -> Inspection:
             data.get("node_indices", []), data.get("input_shapes", []), data.get("output_shapes", []), origins
         )
     ]
+
+
+def _notes(data, key) -> list[str]:
     notes = []
-    if len(calls) > 1:
+    calls = len(data.get("node_indices", []))
+    if calls > 1:
         notes.append(
-            f"called {len(calls)} times: kit.nodes.get_output_at({data.get('name', key)}, i) "
+            f"called {calls} times: kit.nodes.get_output_at({data.get('name', key)}, i) "
             "gives the output of node i"
         )
     if data.get("before_start"):
         notes.append("made before the live graph started: its earlier calls are not listed")
     if data.get("wrapped"):
         notes.append(f"wraps {data['wrapped']}")
-    return Inspection(
-        name=data.get("name", key),
-        class_name=data.get("class_name", "?"),
-        kind=data.get("kind", Kind.LAYER),
-        params=int(data.get("params", 0)),
-        config=dict(data.get("config") or {}),
-        calls=calls,
-        notes=notes,
-    )
+    return notes
 
 
 def _code(origin: str) -> str:
