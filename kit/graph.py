@@ -139,7 +139,8 @@ def calls_of(layer) -> list[Call]:
     """Every call ever made of ``layer`` on symbolic tensors, in call order.
 
     The list includes calls made while building other models: Keras keeps one
-    list of calls per layer object.
+    list of calls per layer object. An ``InputLayer`` has one call, node 0,
+    whose output is its ``keras.Input`` tensor.
 
     Example
     -------
@@ -155,7 +156,7 @@ def calls_of(layer) -> list[Call]:
     return [
         Call(i, list(node.input_tensors), list(node.outputs))
         for i, node in enumerate(layer._inbound_nodes)
-        if not node.is_input
+        if not node.is_input or type(layer).__name__ == "InputLayer"
     ]
 
 
@@ -209,6 +210,7 @@ def graph_of(obj) -> nx.MultiDiGraph:
         add_call(data, node_index, node.input_tensors, node.outputs)
         if any(id(t) in output_ids for t in node.outputs):
             data["is_output"] = True
+        arguments = _argument_names(node)
         for position, tensor in enumerate(node.input_tensors):
             producer = history(tensor)[0]
             if producer is None:
@@ -216,12 +218,17 @@ def graph_of(obj) -> nx.MultiDiGraph:
             if id(producer) not in names:
                 # A declared input that is an intermediate tensor of a larger graph.
                 _add_operation(graph, producer, names, -1, boundary=True)
-            graph.add_edge(names[id(producer)], key, **edge_attributes(tensor, position, node_index))
+            attributes = edge_attributes(tensor, position, node_index)
+            attributes["argument"], attributes["keyword"] = arguments[position]
+            graph.add_edge(names[id(producer)], key, **attributes)
     for tensor in inputs:
-        producer = history(tensor)[0]
-        if producer is not None and id(producer) not in names:
-            _add_operation(graph, producer, names, -1, boundary=True)
-        if producer is not None and id(tensor) in stop:
+        producer, node_index, _ = history(tensor)
+        if producer is None:
+            continue
+        if id(producer) not in names:  # an input that no output depends on
+            key = _add_operation(graph, producer, names, -1, boundary=True)
+            add_call(graph.nodes[key], node_index, [], [tensor])
+        if id(tensor) in stop:
             graph.nodes[names[id(producer)]]["is_input"] = True
 
     graph.graph["inputs"] = (
@@ -303,7 +310,8 @@ def _endpoints(obj):
         tensors = list(obj.values()) if isinstance(obj, dict) else list(obj)
         bad = [t for t in tensors if not is_keras_tensor(t)]
         if bad:
-            raise TypeError(f"expected {EXPECTED}; the list holds a {type(bad[0]).__name__}")
+            holder = "dict" if isinstance(obj, dict) else type(obj).__name__
+            raise TypeError(f"expected {EXPECTED}; the {holder} holds {_a(bad[0])} ({bad[0]!r:.40})")
         for tensor in tensors:
             _require_history(tensor)
         return [], tensors
@@ -349,12 +357,39 @@ def _model_endpoints(obj):
     return list(obj.inputs), list(obj.outputs)
 
 
+def _a(obj) -> str:
+    name = type(obj).__name__
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+
+
 def _require_history(tensor):
     if history(tensor)[0] is None:
         raise ValueError(
             f"the KerasTensor {tensor!r:.80} was not produced by a layer or an Input, "
             "so it has no graph: create tensors with keras.Input(shape=...)"
         )
+
+
+def _argument_names(node) -> list[tuple]:
+    """``(name, keyword)`` for each input tensor of a call, in ``node.input_tensors`` order.
+
+    ``name`` is the dict key the tensor was passed under (a model called with a
+    dict) or the keyword argument's name (``mask=``), else None; ``keyword`` is
+    True for a keyword argument.
+    """
+    keras = _keras()
+    arguments = getattr(node, "arguments", None)
+    if arguments is None:
+        return [(None, False)] * len(node.input_tensors)
+    names = []
+    for path, value in keras.tree.flatten_with_path((arguments.args, arguments.kwargs)):
+        if isinstance(value, keras.KerasTensor):
+            keyword = path[0] == 1
+            name = next((part for part in reversed(path) if isinstance(part, str)), None)
+            names.append((path[1] if keyword else name, keyword))
+    if len(names) != len(node.input_tensors):  # a structure Keras flattens differently
+        return [(None, False)] * len(node.input_tensors)
+    return names
 
 
 def _node_index(node) -> int:

@@ -115,3 +115,32 @@ def test_bad_input_is_refused_clearly():
 def test_expanded_graph_is_plain_data():
     graph = kit.graph_of(small_model())
     assert set(drawing.expanded(graph).nodes) == set(graph.nodes)
+
+
+def test_expanded_model_called_with_a_dict_is_wired_by_name():
+    first, second = keras.Input((3,), name="first"), keras.Input((5,), name="second")
+    joined = layers.concatenate([layers.Dense(2, name="from_first")(first), layers.Dense(2)(second)])
+    inner = keras.Model([second, first], joined, name="by_name")
+    p, q = keras.Input((5,), name="p"), keras.Input((3,), name="q")
+    opened = kit.draw(keras.Model([p, q], inner({"second": p, "first": q})), expand_nested=True).graph
+    assert opened.has_edge("q", "by_name/first") and opened.has_edge("p", "by_name/second")
+    assert not opened.has_edge("q", "by_name/second")
+    # The reference: the inner Input named "first" has q's shape.
+    assert opened.nodes["by_name/first"]["output_shapes"][0][0] == tuple(q.shape)
+
+
+def test_a_mask_argument_does_not_feed_the_inner_input():
+    tokens = keras.Input((6,), name="tokens")
+    inner_in = keras.Input((6, 4), name="inner_in")
+    inner = keras.Model(inner_in, layers.LSTM(3, name="inner_lstm")(inner_in), name="masked_inner")
+    embedded = layers.Embedding(20, 4, name="embed")(tokens)
+    mask = keras.ops.not_equal(tokens, 0)
+    outer = keras.Model(tokens, inner(embedded, mask=mask))
+    graph = kit.graph_of(outer)
+    keywords = [
+        edge["argument"] for _, _, edge in graph.in_edges("masked_inner", data=True) if edge["keyword"]
+    ]
+    assert keywords == ["mask"]
+    opened = kit.draw(outer, expand_nested=True).graph
+    into_input = [u for u, _ in opened.in_edges("masked_inner/inner_in")]
+    assert into_input == ["embed"]

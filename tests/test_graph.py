@@ -308,3 +308,29 @@ def test_random_functional_dags_match_keras(recipe):
         calls = [n for n in model._nodes if n.startswith(f"{id(shared)}_")]
         assert graph.nodes["shared"]["calls"] == len(calls)
     assert sum(d["params"] for _, d in graph.nodes(data=True)) == model.count_params()
+
+
+def test_an_input_no_output_depends_on_still_has_its_call_and_shape():
+    used, unused = keras.Input((3,), name="used_in"), keras.Input((4,), name="unused_in")
+    model = keras.Model([used, unused], layers.Dense(2, name="only_dense")(used))
+    data = kit.graph_of(model).nodes["unused_in"]
+    assert data["calls"] == 1 and data["is_input"]
+    assert data["output_shapes"] == [[tuple(model.inputs[1].shape)]] == [[(None, 4)]]
+
+
+def test_a_dict_of_tensors_names_what_it_holds():
+    with pytest.raises(TypeError) as caught:
+        kit.graph_of({"units": 3})
+    assert "the dict holds an int (3)" in str(caught.value)
+
+
+def test_edges_into_a_model_called_with_a_dict_carry_the_keys():
+    first, second = keras.Input((3,), name="first"), keras.Input((5,), name="second")
+    joined = layers.concatenate([layers.Dense(2)(first), layers.Dense(2)(second)])
+    inner = keras.Model([second, first], joined, name="dict_inner")  # inputs not in key order
+    p, q = keras.Input((5,), name="p"), keras.Input((3,), name="q")
+    outer = keras.Model([p, q], inner({"second": p, "first": q}))
+    edges = {u: edge["argument"] for u, _, edge in kit.graph_of(outer).in_edges("dict_inner", data=True)}
+    # Keras matches the keys to the inner Inputs' names: q feeds "first", p feeds "second".
+    assert edges == {"q": "first", "p": "second"}
+    assert tuple(inner.get_layer("first").output.shape) == tuple(q.shape)

@@ -83,3 +83,10 @@ def test_not_a_layer_is_a_type_error(bad):
 def test_non_integer_index_is_a_type_error(shared_lstm):
     with pytest.raises(TypeError, match="integer node index"):
         nodes.get_output_at(shared_lstm[0], "1")
+
+
+def test_an_input_layer_has_one_node_its_input_tensor():
+    x = keras.Input((3,), name="node_input")
+    input_layer = x._keras_history.operation
+    assert nodes.get_output_at(input_layer, 0) is x
+    assert nodes.get_output_shape_at(input_layer, 0) == (None, 3)

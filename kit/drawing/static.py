@@ -203,9 +203,25 @@ def expanded(graph) -> nx.MultiDiGraph:
                 result.nodes[name]["is_output"] = True
     for u, v, edge in graph.edges(data=True):
         source = _pick(exit_.get(u), edge.get("tensor_index", 0), u)
-        target = _pick(entry.get(v), edge.get("position", 0), v)
-        result.add_edge(source, target, **edge)
+        for target in _entry_points(result, entry.get(v), edge, v):
+            result.add_edge(source, target, **edge)
     return result
+
+
+def _entry_points(graph, inputs, edge, default) -> list:
+    """Where an edge into an opened model lands: the Input it feeds, by name when it was passed in a dict.
+
+    A keyword argument (``mask=``) is not an input: it goes to the layers that
+    read the model's inputs.
+    """
+    if not inputs:
+        return [default]
+    if edge.get("keyword"):
+        return sorted({v for u in inputs for v in graph.successors(u)}) or [default]
+    by_name = {graph.nodes[key].get("name"): key for key in inputs}
+    if edge.get("argument") in by_name:
+        return [by_name[edge["argument"]]]
+    return [_pick(inputs, edge.get("position", 0), default)]
 
 
 # --- internals -------------------------------------------------------------
