@@ -111,7 +111,7 @@ class Subject:
         found = [
             (data["order"], key)
             for key, data in g.nodes(data=True)
-            if data["kind"] != kgraph.INPUT and (not class_names or data["class_name"] in class_names)
+            if data["kind"] != kgraph.Kind.INPUT and (not class_names or data["class_name"] in class_names)
         ]
         return [key for _, key in sorted(found)]
 
