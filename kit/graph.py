@@ -51,6 +51,8 @@ class Kind(StrEnum):
     LAYER = "layer"
     OPERATION = "op"
     MODEL = "model"
+    #: Repeated blocks drawn as one box (only in drawings, see kit.drawing.blocks).
+    BLOCK = "block"
 
 
 #: Configuration keys shown by the drawing and the inspector when a layer has them.

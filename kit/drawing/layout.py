@@ -2,16 +2,15 @@
 
 The classic Sugiyama recipe: rank the nodes by topological generation, route
 long edges through dummy points, reduce crossings with barycenter sweeps, then
-place each row by isotonic regression so that chains stay straight. Very deep
-graphs are folded into side-by-side columns so that they stay readable.
+place each row by isotonic regression so that chains stay straight. Deep graphs
+grow downwards: a drawing scrolls, it never folds into side-by-side columns.
 
 Used by ``kit.draw`` and the live graph.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -21,7 +20,6 @@ __all__ = ["Layout", "IncrementalLayout", "layered_layout", "rank_nodes", "cross
 NODE_WIDTH, DUMMY_WIDTH = 1.0, 0.35
 SWEEPS = 6
 POSITION_PASSES = 4
-COLUMN_GAP = 0.6
 
 
 @dataclass
@@ -34,19 +32,15 @@ class Layout:
         node -> (x, y); x in node widths, y in rows growing downward.
     routes : dict
         (u, v) -> list of (x, y) points from u to v (through routing points).
-    jumps : set
-        (u, v) edges that continue in the next column of a folded layout.
-    rows, columns : int
-        Rows per column and number of columns.
+    rows : int
+        Number of rows.
     width : float
         Distance between the leftmost and rightmost node centres, in node widths.
     """
 
     positions: dict
     routes: dict
-    jumps: set = field(default_factory=set)
     rows: int = 0
-    columns: int = 1
     width: float = 0.0
 
 
@@ -72,15 +66,13 @@ def rank_nodes(graph) -> dict:
     return dict(sorted(ranks.items(), key=lambda item: (item[1], _order(graph, item[0]))))
 
 
-def layered_layout(graph, max_rows: int | None = None) -> Layout:
+def layered_layout(graph) -> Layout:
     """Positions for a top-to-bottom drawing of ``graph`` (a DAG; self-loops ignored).
 
     Parameters
     ----------
     graph : networkx.DiGraph or MultiDiGraph
         Nodes may carry an ``order`` attribute (creation order) used to break ties.
-    max_rows : int, optional
-        Fold the layout into several columns when it has more rows than this.
 
     Example
     -------
@@ -98,7 +90,7 @@ def layered_layout(graph, max_rows: int | None = None) -> Layout:
     levels, chains = _with_routing_points(simple, ranks, graph)
     _reduce_crossings(levels, chains)
     xs = _place_rows(levels, chains)
-    return _assemble(levels, chains, xs, ranks, max_rows)
+    return _assemble(levels, chains, xs, ranks)
 
 
 def crossings(levels, chains) -> int:
@@ -232,28 +224,15 @@ def _spread(row, wanted):
     return [f + o for f, o in zip(fitted, offsets)]
 
 
-def _assemble(levels, chains, xs, ranks, max_rows):
-    depth = len(levels)
-    columns = 1 if not max_rows or depth <= max_rows else math.ceil(depth / max_rows)
-    rows = math.ceil(depth / columns)
-    shift, left = {}, 0.0
-    for column in range(columns):
-        members = [n for row in levels[column * rows : (column + 1) * rows] for n in row]
-        low, high = min(xs[n] for n in members), max(xs[n] for n in members)
-        shift[column] = left - low
-        left += high - low + NODE_WIDTH + COLUMN_GAP
-
-    def place(node, row):
-        column = row // rows
-        return (xs[node] + shift[column], row % rows)
-
-    positions = {node: place(node, ranks[node]) for node in ranks}
-    routes, jumps = {}, set()
-    for (u, v), chain in chains.items():
-        routes[(u, v)] = [place(n, ranks[n] if n in ranks else n[3]) for n in chain]
-        if ranks[u] // rows != ranks[v] // rows:
-            jumps.add((u, v))
-    return Layout(positions, routes, jumps, rows=rows, columns=columns, width=left - NODE_WIDTH - COLUMN_GAP)
+def _assemble(levels, chains, xs, ranks):
+    low = min(xs[n] for row in levels for n in row)
+    positions = {node: (xs[node] - low, row) for node, row in ranks.items()}
+    routes = {
+        (u, v): [(xs[n] - low, ranks[n] if n in ranks else n[3]) for n in chain]
+        for (u, v), chain in chains.items()
+    }
+    width = max((x for x, _ in positions.values()), default=0.0)
+    return Layout(positions, routes, rows=len(levels), width=width)
 
 
 # --- incremental layout (the live graph) -------------------------------------

@@ -8,7 +8,9 @@ Used by ``kit.draw`` (``kit/drawing/static.py``) and the course notebooks.
 
 from __future__ import annotations
 
-__all__ = ["BOXES", "EDGES", "LEGEND", "legend_lines"]
+from kit.graph import Kind
+
+__all__ = ["BOXES", "EDGES", "LEGEND", "legend_entries", "legend_lines"]
 
 #: What a box's colour and outline say, in the order a learner meets them.
 BOXES = (
@@ -41,3 +43,35 @@ def legend_lines(entries=LEGEND) -> list[str]:
     'green box: an Input'
     """
     return [f"{symbol}: {meaning}" for symbol, meaning in entries]
+
+
+def legend_entries(graph, notes=None, highlighted=()) -> list[tuple[str, str]]:
+    """``(symbol, "symbol: meaning")`` for the conventions a drawing of ``graph`` uses.
+
+    ``notes`` are the drawing's edge labels, ``highlighted`` its red boxes.
+
+    Example
+    -------
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph([("x", "dense")])
+    >>> g.nodes["x"]["kind"], g.nodes["dense"]["kind"] = "input", "layer"
+    >>> [symbol for symbol, _ in legend_entries(g)]
+    ['green box', 'blue box', 'arrow']
+    """
+    nodes = [data for _, data in graph.nodes(data=True)]
+    kinds = {data.get("kind") for data in nodes}
+    notes = notes or {}
+    used = {
+        "green box": Kind.INPUT in kinds,
+        "blue box": Kind.LAYER in kinds,
+        "grey dashed box": Kind.OPERATION in kinds,
+        "purple box": Kind.MODEL in kinds,
+        "yellow box": any(data.get("shared") for data in nodes),
+        "orange outline": any(data.get("is_output") for data in nodes),
+        "red outline": bool(highlighted),
+        "grey box with a stack": Kind.BLOCK in kinds,
+        "arrow": graph.number_of_edges() > 0,
+        "[i] on an arrow": any("[" in note for note in notes.values()),
+        "[i] ×n on an arrow": any("×" in note for note in notes.values()),
+    }
+    return [(symbol, f"{symbol}: {meaning}") for symbol, meaning in LEGEND if used[symbol]]

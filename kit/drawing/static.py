@@ -9,6 +9,8 @@ Used by every notebook of the course and by the live graph.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 import networkx as nx
@@ -16,9 +18,12 @@ from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
 
 from kit._text import format_shape, format_shapes, plural
+from kit.drawing.blocks import collapse as collapse_blocks
+from kit.drawing.blocks import find_blocks
 from kit.drawing.figures import ShownFigure
 from kit.drawing.glyphs import glyph_cache
 from kit.drawing.layout import layered_layout
+from kit.drawing.legend import legend_entries
 from kit.graph import Kind, size_of
 
 __all__ = [
@@ -32,14 +37,17 @@ __all__ = [
     "box_collection",
 ]
 
-FONT_SIZE = 7.5
+FONT_SIZE = 9.0
 LINE_HEIGHT = 1.3 * FONT_SIZE / 72
-MAX_LABEL_CHARS = 56
-MAX_CALL_LINES = 3
+#: Longer label lines wrap (never cut) at a separator.
+WRAP_CHARS = 48
 GAP_X, GAP_Y = 0.25, 0.32  # inches between boxes
 MARGIN = 0.3
-DEFAULT_MAX_ROWS = 40
 DPI = 80
+#: A JupyterLab cell shows about 1,600 px without shrinking the picture: 20 inches at 80 dpi.
+CELL_WIDTH = 20.0
+#: Graphs with more boxes than this are drawn with their repeated blocks collapsed.
+FULL_LAYERS = 60
 MIN_DPI = 60
 MAX_PIXELS = 10e6  # keeps PNG encoding of 400+ layer graphs under a second
 
@@ -49,12 +57,12 @@ STYLE = {
     Kind.LAYER: ("#e4edfb", "#3c6ea8"),
     Kind.OPERATION: ("#eeeeee", "#6f6f6f"),
     Kind.MODEL: ("#eee2f7", "#7a3ea1"),
+    Kind.BLOCK: ("#eceff3", "#4a5563"),
 }
 SHARED_FACE = "#fff1bf"
 OUTPUT_EDGE = "#c9480f"
 HIGHLIGHT_EDGE = "#e0192f"
 EDGE_COLOR = "#55606e"
-JUMP_COLOR = "#a9b2bd"
 CLUSTER_FACE = "#f7f1fb"
 
 
@@ -64,7 +72,9 @@ def draw(
     expand_nested=False,
     highlight=None,
     *,
-    max_rows=DEFAULT_MAX_ROWS,
+    collapse=None,
+    expand_blocks=(),
+    legend=True,
     title=None,
     dpi=DPI,
 ) -> GraphFigure:
@@ -80,12 +90,20 @@ def draw(
         Open models used as layers (and models wrapped by ``TimeDistributed``).
     highlight : str or list of str, optional
         Layer names to outline in red.
-    max_rows : int
-        Deeper graphs are folded into side-by-side columns of this many rows.
+    collapse : bool or None
+        Draw repeated blocks (a ResNet's residual blocks, an Inception's
+        modules...) as one box each: None (default) when the graph has more
+        than ``FULL_LAYERS`` boxes, True always, False never (the full graph,
+        which grows downwards). :mod:`kit.drawing.blocks` says how blocks are found.
+    expand_blocks : list of str
+        Names of collapsed blocks to open (as printed on their boxes).
+    legend : bool
+        Explain the colours and edge labels used, under the drawing.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    GraphFigure
+        A matplotlib Figure that also records ``graph``, ``labels`` and ``centres``.
 
     Example
     -------
@@ -98,27 +116,36 @@ def draw(
     graph = _as_graph(obj)
     if expand_nested:
         graph = expanded(graph)
+    graph = _overview(graph, collapse, expand_blocks)
     wanted = _highlighted(graph, highlight)
     labels = {node: box_label(graph, node, show_shapes) for node in graph}
-    layout = layered_layout(graph, max_rows=max_rows)
+    layout = layered_layout(graph)
     grid = _grid(labels)
-    figure, axes = _canvas(layout, grid, dpi)
-    centres = {node: grid.at(layout.positions[node]) for node in graph}
+    notes = edge_notes(graph)
+    title_lines = _title_lines(title if title is not None else _title(graph), grid, layout)
+    legend_rows = legend_entries(graph, notes, wanted) if legend else []
+    figure, axes = _canvas(layout, grid, dpi, title_lines, legend_rows)
+    top = _title_height(len(title_lines))
+    centres = {node: grid.at(layout.positions[node], top) for node in graph}
     _draw_clusters(axes, graph, centres, grid.box_w, grid.box_h)
-    _draw_edges(axes, graph, layout, centres, grid.box_w, grid.box_h, grid.at)
+    _draw_edges(axes, graph, layout, centres, grid, notes, top)
     _draw_boxes(axes, graph, centres, grid.box_w, grid.box_h, wanted)
     _draw_labels(axes, centres, labels)
-    figure.graph, figure.labels, figure.centres = graph, labels, centres
-    axes.text(
-        MARGIN,
-        MARGIN,
-        title if title is not None else _title(graph),
-        ha="left",
-        va="top",
-        fontsize=FONT_SIZE + 1.5,
-        weight="bold",
+    _draw_text(
+        axes,
+        [(MARGIN, MARGIN + (i + 0.5) * TITLE_LINE, line) for i, line in enumerate(title_lines)],
+        bold=True,
     )
+    if legend_rows:
+        _draw_legend(axes, legend_rows, MARGIN, top + layout.rows * grid.row_h + GAP_Y)
+    figure.graph, figure.labels, figure.centres, figure.notes = graph, labels, centres, notes
+    figure.title = "\n".join(title_lines)
     return figure
+
+
+TITLE_SIZE = FONT_SIZE + 1.5
+TITLE_LINE = 1.3 * TITLE_SIZE / 72
+LEGEND_LINE = 1.5 * FONT_SIZE / 72
 
 
 @dataclass(frozen=True)
@@ -129,24 +156,53 @@ class _Grid:
     box_h: dict
     row_h: float
 
-    def at(self, point) -> tuple[float, float]:
+    def at(self, point, top) -> tuple[float, float]:
         """The centre of the box at layout position (x, row), in inches from the top left."""
         x, row = point
-        return MARGIN + self.box_w / 2 + x * (self.box_w + GAP_X), MARGIN + 0.35 + (row + 0.5) * self.row_h
+        return MARGIN + self.box_w / 2 + x * (self.box_w + GAP_X), top + (row + 0.5) * self.row_h
 
 
 def _grid(labels) -> _Grid:
     glyphs = glyph_cache(FONT_SIZE)
-    box_w = max([1.4] + [glyphs.width(line) + 0.2 for text in labels.values() for line in text.split("\n")])
-    box_h = {n: text.count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.14 for n, text in labels.items()}
+    box_w = max([1.4] + [glyphs.width(line) + 0.24 for text in labels.values() for line in text.split("\n")])
+    box_h = {n: text.count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.16 for n, text in labels.items()}
     return _Grid(box_w, box_h, max(box_h.values(), default=0.4) + GAP_Y)
 
 
-def _canvas(layout, grid, dpi):
+def _content_width(layout, grid) -> float:
+    return 2 * MARGIN + layout.width * (grid.box_w + GAP_X) + grid.box_w
+
+
+def _title_lines(title, grid, layout) -> list[str]:
+    """The title, wrapped at ", " to the drawing's width (at least a notebook cell's)."""
+    room = max(_content_width(layout, grid), CELL_WIDTH) - 2 * MARGIN
+    bold = glyph_cache(TITLE_SIZE, "bold")
+    lines = [""]
+    for part in title.split(", "):
+        joined = f"{lines[-1]}, {part}" if lines[-1] else part
+        if lines[-1] and bold.width(joined) > room:
+            lines[-1] += ","
+            lines.append(part)
+        else:
+            lines[-1] = joined
+    return lines
+
+
+def _title_height(lines: int) -> float:
+    return MARGIN + lines * TITLE_LINE + 0.15
+
+
+def _canvas(layout, grid, dpi, title_lines, legend_rows):
     """A figure and full-size axes for ``layout``, in inches from the top left."""
-    width = max(2 * MARGIN + layout.width * (grid.box_w + GAP_X) + grid.box_w, 2.5)
-    height = 2 * MARGIN + 0.35 + layout.rows * grid.row_h
-    dpi = max(MIN_DPI, min(dpi, (MAX_PIXELS / (width * height)) ** 0.5))  # very large graphs: fewer pixels
+    bold, glyphs = glyph_cache(TITLE_SIZE, "bold"), glyph_cache(FONT_SIZE)
+    width = max(
+        [_content_width(layout, grid), 2.5]
+        + [bold.width(line) + 2 * MARGIN for line in title_lines]
+        + [glyphs.width(text) + LEGEND_SWATCH + 2 * MARGIN for _, text in legend_rows]
+    )
+    legend_height = (GAP_Y + len(legend_rows) * LEGEND_LINE) if legend_rows else 0.0
+    height = _title_height(len(title_lines)) + layout.rows * grid.row_h + legend_height + MARGIN
+    dpi = max(MIN_DPI, min(dpi, (MAX_PIXELS / (width * height)) ** 0.5))  # huge full graphs: fewer pixels
     figure = GraphFigure(figsize=(width, height), dpi=dpi)
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_axis_off()
@@ -155,13 +211,32 @@ def _canvas(layout, grid, dpi):
     return figure, axes
 
 
+def _overview(graph, collapse, expand_blocks):
+    """``graph`` with its repeated blocks collapsed, as ``collapse`` asks."""
+    if collapse not in (None, True, False):
+        raise ValueError(f"collapse expects None (automatic), True or False, got {collapse!r}")
+    wanted = {expand_blocks} if isinstance(expand_blocks, str) else set(expand_blocks)
+    if collapse is False or (collapse is None and len(graph) <= FULL_LAYERS and not wanted):
+        return graph
+    blocks = find_blocks(graph)
+    unknown = sorted(wanted - {block.name for block in blocks})
+    if unknown:
+        known = ", ".join(block.name for block in blocks) or "none"
+        raise ValueError(
+            f"expand_blocks expects names of collapsed blocks; {', '.join(unknown)} not found (blocks: {known})"
+        )
+    return collapse_blocks(graph, [block for block in blocks if block.name not in wanted])
+
+
 class GraphFigure(ShownFigure):
-    """The figure of a layer graph; ``graph``, ``labels`` and ``centres`` (inches
-    from the top left) record what was drawn."""
+    """The figure of a layer graph; ``graph``, ``labels``, ``centres`` (inches
+    from the top left), ``notes`` (edge labels) and ``title`` record what was drawn."""
 
     graph = None
     labels: dict = {}
     centres: dict = {}
+    notes: dict = {}
+    title = ""
 
 
 def expanded(graph) -> nx.MultiDiGraph:
@@ -262,12 +337,25 @@ def _shapes(shapes):
     return format_shapes(shapes, " + ")
 
 
-def _clip(text):
-    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
+def _wrap(line: str) -> list[str]:
+    """``line`` cut at separators into pieces of about ``WRAP_CHARS``; nothing is dropped."""
+    if len(line) <= WRAP_CHARS:
+        return [line]
+    pieces = re.split(r"(?<=, )|(?= → )|(?= \+ )", line)
+    lines = [""]
+    for piece in pieces:
+        if lines[-1].strip() and len(lines[-1]) + len(piece) > WRAP_CHARS:
+            lines.append("    " + piece.lstrip())
+        else:
+            lines[-1] += piece
+    return lines
 
 
 def box_label(graph, node, show_shapes):
-    """The text of a layer's box: name and class, then each call's shapes (also for live frames)."""
+    """The text of a layer's box: name and class, then each call's shapes (also for live frames).
+
+    Long lines wrap; nothing is shortened.
+    """
     data = graph.nodes[node]
     head = f"{data.get('name', node)}: {data.get('class_name', '?')}"
     if data.get("shared"):
@@ -276,22 +364,20 @@ def box_label(graph, node, show_shapes):
     if data.get("wrapped"):
         lines.append(f"wraps {data['wrapped']}")
     if show_shapes:
-        outputs = data.get("output_shapes") or []
-        inputs = data.get("input_shapes") or []
-        if data.get("kind") == Kind.INPUT and outputs:
-            lines.append(_shapes(outputs[0]))
-        else:
-            calls = list(zip(data.get("node_indices", []), inputs, outputs))
-            distinct = {(str(i), str(o)) for _, i, o in calls}
-            if len(distinct) == 1:
-                _, i, o = calls[0]
-                lines.append(f"{_shapes(i)} → {_shapes(o)}")
-            else:
-                for n, i, o in calls[:MAX_CALL_LINES]:
-                    lines.append(f"[{n}] {_shapes(i)} → {_shapes(o)}")
-                if len(calls) > MAX_CALL_LINES:
-                    lines.append(f"… {len(calls) - MAX_CALL_LINES} more calls")
-    return "\n".join(_clip(line) for line in lines)
+        lines += _shape_lines(data)
+    return "\n".join(piece for line in lines for piece in _wrap(line))
+
+
+def _shape_lines(data) -> list[str]:
+    outputs = data.get("output_shapes") or []
+    inputs = data.get("input_shapes") or []
+    if data.get("kind") == Kind.INPUT:
+        return [_shapes(outputs[0])] if outputs else []
+    calls = list(zip(data.get("node_indices", []), inputs, outputs))
+    if len({(str(i), str(o)) for _, i, o in calls}) == 1:
+        _, i, o = calls[0]
+        return [f"{_shapes(i)} → {_shapes(o)}"]
+    return [f"[{n}] {_shapes(i)} → {_shapes(o)}" for n, i, o in calls]
 
 
 def _title(graph):
@@ -321,6 +407,14 @@ def box_collection(boxes):
         if highlighted:
             edge, width = HIGHLIGHT_EDGE, 3.0
         rounding = 0.12 if data.get("kind") == Kind.INPUT else 0.03
+        if data.get("kind") == Kind.BLOCK:  # a stack: one more outline behind, offset
+            patches.append(
+                FancyBboxPatch((x - box_w / 2 + 0.05, y - h / 2 - 0.05), box_w, h, boxstyle="square,pad=0")
+            )
+            faces.append(face)
+            edges.append(edge)
+            widths.append(width)
+            styles.append("-")
         patches.append(
             FancyBboxPatch(
                 (x - box_w / 2, y - h / 2), box_w, h, boxstyle=f"round,pad=0,rounding_size={rounding}"
@@ -336,58 +430,125 @@ def box_collection(boxes):
 
 
 def _draw_boxes(axes, graph, centres, box_w, box_h, wanted):
-    axes.add_collection(
-        box_collection(
-            (graph.nodes[node], centre, box_w, box_h[node], node in wanted)
-            for node, centre in centres.items()
-        )
+    collection = box_collection(
+        (graph.nodes[node], centre, box_w, box_h[node], node in wanted) for node, centre in centres.items()
     )
+    collection.set_gid("boxes")
+    axes.add_collection(collection)
 
 
-def _draw_edges(axes, graph, layout, centres, box_w, box_h, at):
-    segments, jumps, heads, notes = [], [], [], {}
+def edge_notes(graph) -> dict:
+    """``(u, v) -> label`` for the edges whose tensor needs naming: ``[i]`` is call i of ``u``.
+
+    An edge is labelled when ``u`` is called more than once in the graph, when
+    the tensor comes from a call other than the first, or when several tensors
+    go from ``u`` to ``v`` (``[0] ×4``: the same tensor passed four times).
+
+    Example
+    -------
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("h", calls=1); g.add_node("add", calls=1)
+    >>> for _ in range(4): _ = g.add_edge("h", "add", producer_node_index=0)
+    >>> edge_notes(g)
+    {('h', 'add'): '[0] ×4'}
+    """
+    indices: dict = {}
     for u, v, edge in graph.edges(data=True):
-        if graph.nodes[v].get("shared") or graph.number_of_edges(u, v) > 1:
-            notes.setdefault((u, v), []).append(edge.get("node_index", 0))
+        indices.setdefault((u, v), []).append(edge.get("producer_node_index", 0))
+    notes = {}
+    for (u, v), found in indices.items():
+        if graph.nodes[u].get("calls", 1) > 1 or len(found) > 1 or any(found):
+            counts = Counter(found)
+            notes[(u, v)] = " ".join(
+                f"[{i}]" + (f" ×{n}" if n > 1 else "") for i, n in sorted(counts.items())
+            )
+    return notes
+
+
+def _draw_edges(axes, graph, layout, centres, grid, notes, top):
+    segments, heads = [], []
     for (u, v), route in layout.routes.items():
-        points = [at(p) for p in route]
-        points[0] = (centres[u][0], centres[u][1] + box_h[u] / 2)
-        points[-1] = (centres[v][0], centres[v][1] - box_h[v] / 2 - 0.03)
-        piece = [points[0]]
-        for previous, point in zip(points, points[1:]):
-            if point[1] < previous[1]:  # the route continues in the next column
-                piece.append((previous[0], previous[1] + 0.15))
-                segments.append(piece)
-                jumps.append([piece[-1], (point[0], point[1] - 0.15)])
-                piece = [(point[0], point[1] - 0.15)]
-            piece.append(point)
-        segments.append(piece)
+        points = [grid.at(p, top) for p in route]
+        points[0] = (centres[u][0], centres[u][1] + grid.box_h[u] / 2)
+        points[-1] = (centres[v][0], centres[v][1] - grid.box_h[v] / 2 - 0.03)
+        segments.append(points)
         heads.append(points[-1])
     for u in nx.nodes_with_selfloops(graph):
         x, y = centres[u]
-        half = box_h[u] / 4
-        right = x + box_w / 2
+        half, right = grid.box_h[u] / 4, x + grid.box_w / 2
         segments.append(
             [(right, y + half), (right + 0.18, y + half), (right + 0.18, y - half), (right, y - half)]
         )
     axes.add_collection(LineCollection(segments, colors=EDGE_COLOR, linewidths=0.9, zorder=1))
-    if jumps:
-        axes.add_collection(
-            LineCollection(jumps, colors=JUMP_COLOR, linewidths=0.7, linestyles=":", zorder=0)
-        )
     if heads:
         xs, ys = zip(*heads)
-        axes.scatter(xs, ys, marker="v", s=14, color=EDGE_COLOR, zorder=3, linewidths=0)
-    for (u, v), indices in notes.items():
-        text = "[" + ",".join(str(i) for i in sorted(indices)) + "]"
+        axes.scatter(xs, ys, marker="v", s=16, color=EDGE_COLOR, zorder=3, linewidths=0)
+    lines = []
+    for (u, v), text in notes.items():
         if u == v:
-            x, y = centres[u][0] + box_w / 2 + 0.2, centres[u][1]
+            x, y = centres[u][0] + grid.box_w / 2 + 0.24, centres[u][1]
         else:
-            x, y = centres[v][0] + 0.05, centres[v][1] - box_h[v] / 2 - 0.12
             route = layout.routes[(u, v)]
-            if len(route) > 1:
-                x = (at(route[-2])[0] + centres[v][0]) / 2 + 0.05
-        axes.text(x, y, text, fontsize=FONT_SIZE - 0.5, color="#8a5a00", ha="left", va="center", zorder=4)
+            x = (grid.at(route[-2], top)[0] + centres[v][0]) / 2 if len(route) > 1 else centres[v][0]
+            x, y = x + 0.06, centres[v][1] - grid.box_h[v] / 2 - GAP_Y / 2
+        lines.append((x, y, text))
+    _draw_text(axes, lines, color=NOTE_COLOR, zorder=4)
+
+
+def _draw_text(axes, lines, bold=False, color="#1b1f24", zorder=5):
+    """Left-aligned lines of text as one filled path (much cheaper than Text artists)."""
+    if not lines:
+        return
+    glyphs = glyph_cache(TITLE_SIZE, "bold") if bold else glyph_cache(FONT_SIZE)
+    path = glyphs.path(lines, align="left")
+    axes.add_artist(PathPatch(path, facecolor=color, edgecolor="none", linewidth=0, zorder=zorder))
+
+
+def _draw_legend(axes, entries, left, top):
+    """One line per convention: a small sample, then its words."""
+    boxes, texts = [], []
+    for i, (symbol, text) in enumerate(entries):
+        y = top + (i + 0.5) * LEGEND_LINE
+        sample = LEGEND_SAMPLES.get(symbol)
+        if sample is not None:
+            boxes.append(
+                (
+                    {"kind": sample[0], "shared": sample[1], "is_output": sample[2]},
+                    (left + 0.2, y),
+                    0.4,
+                    0.13,
+                    sample[3],
+                )
+            )
+        elif symbol == "arrow":
+            axes.add_collection(
+                LineCollection([[(left + 0.05, y), (left + 0.33, y)]], colors=EDGE_COLOR, linewidths=0.9)
+            )
+            axes.scatter([left + 0.35], [y], marker=">", s=16, color=EDGE_COLOR, linewidths=0)
+        else:
+            texts.append((left, y, "[i]"))
+        texts.append((left + LEGEND_SWATCH, y, text))
+    if boxes:
+        axes.add_collection(box_collection(boxes)).set_gid("legend")
+    _draw_text(axes, [line for line in texts if line[2] != "[i]"])
+    _draw_text(axes, [line for line in texts if line[2] == "[i]"], color=NOTE_COLOR)
+
+
+#: The sample drawn before a legend line: (kind, shared, is_output, highlighted).
+LEGEND_SAMPLES = {
+    "green box": (Kind.INPUT, False, False, False),
+    "blue box": (Kind.LAYER, False, False, False),
+    "grey dashed box": (Kind.OPERATION, False, False, False),
+    "purple box": (Kind.MODEL, False, False, False),
+    "yellow box": (Kind.LAYER, True, False, False),
+    "orange outline": (Kind.LAYER, False, True, False),
+    "red outline": (Kind.LAYER, False, False, True),
+    "grey box with a stack": (Kind.BLOCK, False, False, False),
+}
+#: Room for the sample before a legend line's words, in inches.
+LEGEND_SWATCH = 0.55
+NOTE_COLOR = "#8a5a00"
 
 
 def _draw_labels(axes, centres, labels):

@@ -24,11 +24,9 @@ from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 from kit.drawing.glyphs import glyph_cache
 from kit.drawing.static import (
     EDGE_COLOR,
-    FONT_SIZE,
     GAP_X,
     GAP_Y,
     HIGHLIGHT_EDGE,
-    LINE_HEIGHT,
     STYLE,
     GraphFigure,
     box_collection,
@@ -38,6 +36,9 @@ from kit.graph import Kind
 
 __all__ = ["WINDOW_ROWS", "draw_frame", "draw_overview", "png_bytes"]
 
+#: Frames use a smaller font than kit.draw: they show a window, and redraw at every layer.
+FONT_SIZE = 7.5
+LINE_HEIGHT = 1.3 * FONT_SIZE / 72
 #: Rows of labelled boxes shown around the focused layer.
 WINDOW_ROWS = 9
 #: Widest frame, in inches (at 80 dpi: 800 pixels).
