@@ -116,13 +116,17 @@ def draw(
     graph = _as_graph(obj)
     if expand_nested:
         graph = expanded(graph)
+    title = title if title is not None else _title(graph)
     graph = _overview(graph, collapse, expand_blocks)
     wanted = _highlighted(graph, highlight)
-    labels = {node: box_label(graph, node, show_shapes) for node in graph}
     layout = layered_layout(graph)
-    grid = _grid(labels)
+    labels, grid = _labels_that_fit(graph, layout, show_shapes)
+    if _content_width(layout, grid) > CELL_WIDTH and collapse is None and not expand_blocks:
+        graph = _overview(graph, True, ())  # still too wide: collapse what repeats
+        layout = layered_layout(graph)
+        labels, grid = _labels_that_fit(graph, layout, show_shapes)
     notes = edge_notes(graph)
-    title_lines = _title_lines(title if title is not None else _title(graph), grid, layout)
+    title_lines = _title_lines(title, grid, layout)
     legend_rows = legend_entries(graph, notes, wanted) if legend else []
     figure, axes = _canvas(layout, grid, dpi, title_lines, legend_rows)
     top = _title_height(len(title_lines))
@@ -139,7 +143,8 @@ def draw(
     if legend_rows:
         _draw_legend(axes, legend_rows, MARGIN, top + layout.rows * grid.row_h + GAP_Y)
     figure.graph, figure.labels, figure.centres, figure.notes = graph, labels, centres, notes
-    figure.title = "\n".join(title_lines)
+    figure.title, figure.legend = "\n".join(title_lines), legend_rows
+    figure.box_size = (grid.box_w, grid.box_h)
     return figure
 
 
@@ -164,9 +169,21 @@ class _Grid:
 
 def _grid(labels) -> _Grid:
     glyphs = glyph_cache(FONT_SIZE)
-    box_w = max([1.4] + [glyphs.width(line) + 0.24 for text in labels.values() for line in text.split("\n")])
+    box_w = max([1.0] + [glyphs.width(line) + 0.24 for text in labels.values() for line in text.split("\n")])
     box_h = {n: text.count("\n") * LINE_HEIGHT + LINE_HEIGHT + 0.16 for n, text in labels.items()}
     return _Grid(box_w, box_h, max(box_h.values(), default=0.4) + GAP_Y)
+
+
+def _labels_that_fit(graph, layout, show_shapes):
+    """Box labels and sizes, wrapped narrower when a wide graph would not fit a notebook cell."""
+    labels = {node: box_label(graph, node, show_shapes) for node in graph}
+    grid = _grid(labels)
+    if _content_width(layout, grid) > CELL_WIDTH:
+        room = (CELL_WIDTH - 2 * MARGIN - layout.width * GAP_X) / (layout.width + 1) - 0.24
+        limit = max(12, int(room / glyph_cache(FONT_SIZE).width("m_0 ") * 4))
+        labels = {node: box_label(graph, node, show_shapes, wrap=limit) for node in graph}
+        grid = _grid(labels)
+    return labels, grid
 
 
 def _content_width(layout, grid) -> float:
@@ -230,13 +247,16 @@ def _overview(graph, collapse, expand_blocks):
 
 class GraphFigure(ShownFigure):
     """The figure of a layer graph; ``graph``, ``labels``, ``centres`` (inches
-    from the top left), ``notes`` (edge labels) and ``title`` record what was drawn."""
+    from the top left), ``box_size`` (width, heights), ``notes`` (edge labels),
+    ``title`` and ``legend`` record what was drawn."""
 
     graph = None
     labels: dict = {}
     centres: dict = {}
     notes: dict = {}
     title = ""
+    legend: list = []
+    box_size: tuple = (0.0, {})
 
 
 def expanded(graph) -> nx.MultiDiGraph:
@@ -337,24 +357,24 @@ def _shapes(shapes):
     return format_shapes(shapes, " + ")
 
 
-def _wrap(line: str) -> list[str]:
-    """``line`` cut at separators into pieces of about ``WRAP_CHARS``; nothing is dropped."""
-    if len(line) <= WRAP_CHARS:
+def _wrap(line: str, limit: int) -> list[str]:
+    """``line`` cut at separators into pieces of about ``limit`` characters; nothing is dropped."""
+    if len(line) <= limit:
         return [line]
-    pieces = re.split(r"(?<=, )|(?= → )|(?= \+ )", line)
+    pieces = re.split(r"(?<=, )|(?= → )|(?= \+ )|(?<=: )|(?<=_)", line)
     lines = [""]
     for piece in pieces:
-        if lines[-1].strip() and len(lines[-1]) + len(piece) > WRAP_CHARS:
-            lines.append("    " + piece.lstrip())
+        if lines[-1].strip() and len(lines[-1]) + len(piece) > limit:
+            lines.append("  " + piece.lstrip())
         else:
             lines[-1] += piece
     return lines
 
 
-def box_label(graph, node, show_shapes):
+def box_label(graph, node, show_shapes, wrap=WRAP_CHARS):
     """The text of a layer's box: name and class, then each call's shapes (also for live frames).
 
-    Long lines wrap; nothing is shortened.
+    Lines longer than ``wrap`` characters wrap; nothing is shortened.
     """
     data = graph.nodes[node]
     head = f"{data.get('name', node)}: {data.get('class_name', '?')}"
@@ -365,7 +385,7 @@ def box_label(graph, node, show_shapes):
         lines.append(f"wraps {data['wrapped']}")
     if show_shapes:
         lines += _shape_lines(data)
-    return "\n".join(piece for line in lines for piece in _wrap(line))
+    return "\n".join(piece for line in lines for piece in _wrap(line, wrap))
 
 
 def _shape_lines(data) -> list[str]:
