@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kit.training.checks import flat_arrays, is_dataset
 from kit.training.devices import RUNS_DIR
+from kit.training.values import flat_arrays, is_dataset
 
 __all__ = [
     "architecture",

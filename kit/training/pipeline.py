@@ -10,7 +10,7 @@ Example
 
 from __future__ import annotations
 
-from kit.training.checks import count_samples
+from kit.training.values import count_samples
 
 __all__ = ["array_dataset", "validation_dataset"]
 

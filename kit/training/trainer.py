@@ -35,9 +35,10 @@ from pathlib import Path
 import numpy as np
 
 from kit.training import devices
-from kit.training.checks import check_model, prepare
+from kit.training.checks import prepare
 from kit.training.fingerprint import default_run_dir, run_fingerprint
 from kit.training.pipeline import array_dataset, validation_dataset
+from kit.training.ports import check_model
 from kit.training.progress import MODES, make_progress
 from kit.training.readouts import format_logs
 from kit.training.runs import load_checkpoint, new_state, open_run
