@@ -171,6 +171,7 @@ def prepare_arrays(model, x, y, loss, roles=("x", "y")):
 
 
 def _prepare_dataset(model, dataset, validation, batch_size, loss):
+    """:func:`prepare` for a tf.data dataset: its spec checked, batched if needed, a loss proposed."""
     import tensorflow as tf
 
     if dataset.cardinality() == tf.data.INFINITE_CARDINALITY:
@@ -203,6 +204,7 @@ def _prepare_dataset(model, dataset, validation, batch_size, loss):
 
 
 def _split(data, start):
+    """``(first, rest)`` of arranged data (dict, list or array), cut at sample ``start``."""
     if isinstance(data, dict):
         return {key: value[:start] for key, value in data.items()}, {
             key: value[start:] for key, value in data.items()

@@ -93,6 +93,7 @@ def _spec_by_name(spec, ports, role):
 
 
 def unbatched(spec, batched):
+    """The spec of a batch: ``spec`` itself when the dataset is batched, else with a batch axis."""
     import tensorflow as tf
 
     if batched:

@@ -48,10 +48,12 @@ class Port:
 
 
 def model_inputs(model):
+    """The model's inputs as :class:`Port` records, in the model's order."""
     return [Port(t.name, tuple(t.shape), str(t.dtype)) for t in model.inputs]
 
 
 def model_outputs(model):
+    """The model's outputs as :class:`Port` records, with the output layer's activation."""
     ports = []
     for name, tensor in zip(model.output_names, model.outputs):
         activation = None
@@ -81,6 +83,11 @@ def check_model(model):
 
 
 def structure_of(model_structure):
+    """``"dict"``, ``"list"`` or ``"single"``: how ``model.input`` or ``model.output`` is shaped.
+
+    >>> structure_of({"a": 1}), structure_of([1, 2]), structure_of(1)
+    ('dict', 'list', 'single')
+    """
     if isinstance(model_structure, dict):
         return "dict"
     if isinstance(model_structure, (list, tuple)):
@@ -94,6 +101,11 @@ def label_of(role, port, ports):
 
 
 def names_text(names):
+    """``'a', 'b'``: names as messages list them.
+
+    >>> names_text(["main_input", "aux_input"])
+    "'main_input', 'aux_input'"
+    """
     return ", ".join(repr(name) for name in names)
 
 
@@ -173,6 +185,7 @@ def _arrays_from_list(data, ports, role):
 
 
 def by_name(arranged, ports):
+    """Name -> array from data arranged by :func:`arrange` (any of its three structures)."""
     if isinstance(arranged, dict):
         return arranged
     if isinstance(arranged, list):
@@ -180,10 +193,11 @@ def by_name(arranged, ports):
     return {ports[0].name: arranged}
 
 
-def rebuild(by_name, ports, model_structure):
+def rebuild(named, ports, model_structure):
+    """Name -> array back into the structure of ``model_structure`` (dict, list or single)."""
     kind = structure_of(model_structure)
     if kind == "dict":
-        return dict(by_name)
+        return dict(named)
     if kind == "list":
-        return [by_name[port.name] for port in ports]
-    return by_name[ports[0].name]
+        return [named[port.name] for port in ports]
+    return named[ports[0].name]

@@ -111,6 +111,7 @@ def propose_loss(port, array):
 
 
 def combine_losses(proposal, outputs, model_output):
+    """``(loss, metrics)`` for ``compile`` from one proposal per output, in the model's output structure."""
     losses = [loss for loss, _ in proposal]
     metrics = [metric for _, metric in proposal]
     kind = structure_of(model_output)

@@ -54,6 +54,7 @@ def is_dataset(obj):
 
 
 def as_array(value, label):
+    """``value`` as one NumPy array with a row per sample, or a message saying why it is not."""
     if is_dataset(value):
         raise TypeError(
             f"{label} is a tf.data.Dataset inside a list or dict; pass the dataset itself "
@@ -104,6 +105,7 @@ def check_finite(array, label):
 
 
 def check_text(array, label, kind):
+    """Refuse text where numbers are needed; ``kind`` is ``"input"`` or ``"target"``."""
     if array.dtype.kind in "USO":
         examples = ", ".join(
             repr(str(value)) for value in list(dict.fromkeys(array.ravel()[:50].tolist()))[:3]
@@ -130,10 +132,16 @@ def _shape_fix(label, given, expected):
 
 
 def shape_matches(given, expected):
+    """True when ``given`` fits ``expected``, whose None dimensions take any size.
+
+    >>> shape_matches((32, 4), (None, 4)), shape_matches((32, 5), (None, 4))
+    (True, False)
+    """
     return len(given) == len(expected) and all(e is None or e == g for g, e in zip(given, expected))
 
 
 def check_input(array, port, label):
+    """Check one input array against its :class:`~kit.training.ports.Port`; returns it in the port's dtype."""
     check_text(array, label, "input")
     expected = port.shape[1:]
     given = array.shape[1:]
@@ -173,12 +181,14 @@ def check_input(array, port, label):
 
 
 def integer_valued(array):
+    """True for whole numbers (integers, or finite floats without a fraction)."""
     if array.dtype.kind in "iub":
         return True
     return array.dtype.kind == "f" and np.isfinite(array).all() and np.equal(np.mod(array, 1), 0).all()
 
 
 def looks_one_hot(array):
+    """True for rows of 0s with a single 1."""
     return (
         array.ndim >= 2
         and array.shape[-1] > 1
