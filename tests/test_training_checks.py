@@ -4,7 +4,6 @@ names the input or target, what was expected, what was given and a fix."""
 import numpy as np
 import pytest
 
-from kit.training import checks as train_checks
 from kit.training.checks import prepare
 
 
@@ -334,16 +333,3 @@ def test_kit_train_stops_before_training_and_writes_nothing(classifier, tmp_path
     with pytest.raises(ValueError, match=r"y has labels from 1 to 10"):
         train(model, features(), labels() + 1, epochs=1, progress=None)
     assert not (tmp_path / "runs").exists() and not model.compiled
-
-
-def test_model_without_inputs():
-    unbuilt = keras().Sequential([keras().layers.Dense(2)])
-    with pytest.raises(ValueError, match=r"does not know its inputs yet.*keras.Input"):
-        train_checks.check_model(unbuilt)
-
-
-def test_loss_families():
-    assert train_checks.loss_family("sparse_categorical_crossentropy") == train_checks.SPARSE
-    assert train_checks.loss_family(keras().losses.CategoricalCrossentropy()) == train_checks.CATEGORICAL
-    assert train_checks.loss_family(keras().losses.binary_crossentropy) == train_checks.BINARY
-    assert train_checks.loss_family("mse") == train_checks.OTHER

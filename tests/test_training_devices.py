@@ -161,6 +161,21 @@ def test_setup_probes_devices_once():
     assert first[1] is second[1]
 
 
+def test_machine_state_is_one_object_that_resets():
+    env = devices.setup(verbose=False)
+    assert devices._machine.setup is env and devices._machine.devices is not None
+    saved = dict(vars(devices._machine))
+    try:
+        devices._machine.reset()
+        assert devices._machine.setup is None and devices._machine.devices is None
+        assert devices._machine.growth is None and not devices._machine.deterministic
+        made = devices.current_setup()  # none in force: a quiet one is made
+        assert devices._machine.setup is made and devices._machine.devices is not None
+    finally:
+        vars(devices._machine).update(saved)
+    assert devices.current_setup() is env
+
+
 @pytest.mark.parametrize(
     "arguments, error, pattern",
     [

@@ -25,112 +25,12 @@ def tiny_fit(callback, epochs=3, samples=96, batch_size=16):
     )
 
 
-def test_format_logs_puts_losses_first():
-    logs = {"val_accuracy": 0.5, "accuracy": 0.75, "val_loss": 2.0, "loss": 1.23456}
-    assert train_progress.format_logs(logs) == "loss 1.235 - accuracy 0.75 - val_loss 2 - val_accuracy 0.5"
-
-
-@pytest.mark.parametrize("seconds, text", [(0, "0:00"), (7.4, "0:07"), (185, "3:05"), (3723, "1:02:03")])
-def test_format_duration(seconds, text):
-    assert train_progress.format_duration(seconds) == text
-
-
 def test_outside_a_notebook_auto_means_text():
     assert not train_progress.in_notebook()
     progress = train_progress.make_progress(
         "auto", model_name="m", epochs=1, initial_epoch=0, steps=1, samples=1
     )
     assert type(progress).__name__ == "TextProgress"
-
-
-def test_text_progress_prints_one_line_per_epoch(capsys):
-    progress = train_progress.make_progress(
-        "text",
-        model_name="m",
-        epochs=3,
-        initial_epoch=0,
-        steps=5,
-        samples=72,
-        notes=["compiled with something"],
-    )
-    tiny_fit(progress)
-    progress.close("done.")
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "kit.train: compiled with something"
-    assert [line.split()[:2] for line in lines[1:4]] == [["epoch", "1/3"], ["epoch", "2/3"], ["epoch", "3/3"]]
-    assert all("loss" in line and "samples/s" in line for line in lines[1:4])
-    assert "ETA" in lines[1] and "ETA" not in lines[3]
-    assert lines[4] == "done." and len(lines) == 5
-
-
-def test_silent_progress_prints_only_what_must_be_said(capsys):
-    progress = train_progress.make_progress(
-        None, model_name="m", epochs=1, initial_epoch=0, steps=1, samples=1
-    )
-    tiny_fit(progress, epochs=1)
-    progress.close("finished")
-    progress.close("stopped", always=True)
-    assert capsys.readouterr().out == "stopped\n"
-
-
-def test_widget_progress_state_after_training(capsys, monkeypatch):
-    monkeypatch.setattr(train_progress, "BAR_EVERY", 0.0)
-    monkeypatch.setattr(train_progress, "CURVES_EVERY", 0.0)
-    progress = train_progress.make_progress(
-        "widget", model_name="mlp", epochs=3, initial_epoch=0, steps=5, samples=72, run_dir="runs/mlp-1234"
-    )
-    tiny_fit(progress)
-    progress.close("Trained 'mlp'.")
-    printed = capsys.readouterr().out
-    assert "kit.train progress for 'mlp' (widget)" in printed  # text fallback of the display
-    assert printed.strip().endswith("Trained 'mlp'.")
-    assert progress.epoch_bar.value == progress.epoch_bar.max == 3
-    assert progress.epoch_label.value == "3/3"
-    assert progress.batch_bar.value == progress.batch_bar.max == 5
-    assert progress.batch_label.value == "5/5"
-    assert "loss" in progress.numbers.value and "samples/s" in progress.numbers.value
-    progress.close("Stopped during epoch 3.", always=True)
-    assert progress.numbers.value == "Stopped during epoch 3."
-    assert progress.curves.value[:8] == b"\x89PNG\r\n\x1a\n"
-    assert progress.history["loss"] and len(progress.history["val_loss"]) == 3
-    assert "runs/mlp-1234" in progress.title.value
-
-
-def test_widget_numbers_show_rate_and_eta_during_an_epoch(monkeypatch):
-    monkeypatch.setattr(train_progress, "BAR_EVERY", 0.0)
-    progress = train_progress.make_progress(
-        "widget", model_name="m", epochs=2, initial_epoch=0, steps=6, samples=96
-    )
-    seen = []
-
-    class Spy(keras().callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            seen.append(progress.numbers.value)
-
-    layers = keras().layers
-    inputs = keras().Input((3,))
-    model = keras().Model(inputs, layers.Dense(1)(inputs))
-    model.compile("sgd", "mse")
-    model.fit(
-        np.zeros((96, 3)), np.zeros(96), batch_size=16, epochs=2, callbacks=[progress, Spy()], verbose=0
-    )
-    assert any("samples/s" in text and "ETA" in text and "loss" in text for text in seen)
-
-
-def test_curves_figure_draws_train_and_validation():
-    history = {"loss": [1.0, 0.8], "val_loss": [1.1, 0.9], "accuracy": [0.5, 0.6], "val_accuracy": [0.4, 0.5]}
-    partial = {"loss": [(2.5, 0.7)]}
-    figure = train_progress.curves_figure(history, partial)
-    loss_axes, metric_axes = figure.axes
-    lines = {line.get_label(): line for line in loss_axes.lines}
-    assert list(lines["loss"].get_xdata()) == [1, 2, 2.5]
-    assert list(lines["val_loss"].get_ydata()) == [1.1, 0.9] and lines["val_loss"].get_linestyle() == "--"
-    assert {line.get_label() for line in metric_axes.lines} == {"accuracy", "val_accuracy"}
-    assert train_progress.figure_png(figure)[:4] == b"\x89PNG"
-
-
-def test_curves_figure_without_metrics_has_one_panel():
-    assert len(train_progress.curves_figure({"loss": [1.0]}).axes) == 1
 
 
 NOTEBOOK_CELLS = [

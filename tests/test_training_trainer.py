@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import kit.training.trainer
 from kit.training.trainer import train
 
 SCRIPTS = Path(__file__).parent / "train_scripts"
@@ -154,34 +153,6 @@ def test_validation_pair_of_arrays(tmp_path):
     assert "val_accuracy" in history.history
 
 
-def test_epoch_order_depends_only_on_seed_and_epoch():
-    x = np.arange(20, dtype="float32")[:, None]
-    y = np.arange(20)
-
-    def batches(first_epoch, count):
-        dataset = kit.training.trainer.array_dataset(x, y, 8, seed=5, first_epoch=first_epoch)
-        return [batch[1].numpy().tolist() for batch in dataset.take(count)]
-
-    from_start = batches(0, 9)  # 3 batches per epoch (8, 8, 4)
-    assert batches(2, 3) == from_start[6:9]
-    epochs = [sorted(sum(from_start[i : i + 3], [])) for i in (0, 3, 6)]
-    assert all(epoch == list(range(20)) for epoch in epochs)
-    assert from_start[0:3] != from_start[3:6]  # reshuffled every epoch
-
-
-def test_fingerprint_ignores_generated_names_but_not_data_or_batch():
-    x, y = data()
-    first, second = build_classifier(name="same"), build_classifier(name="same")
-    assert first.layers[1].name != second.layers[1].name
-    key = kit.training.trainer.run_fingerprint(first, x, y, 32, "mse", None)
-    assert key == kit.training.trainer.run_fingerprint(second, x, y, 32, "mse", None)
-    assert key != kit.training.trainer.run_fingerprint(first, x, y, 64, "mse", None)
-    assert key != kit.training.trainer.run_fingerprint(first, x * 2, y, 32, "mse", None)
-    assert key != kit.training.trainer.run_fingerprint(
-        build_classifier(classes=4, name="same"), x, y, 32, "mse", None
-    )
-
-
 def test_default_run_dir_is_under_runs_in_the_current_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     x, y = data(64)
@@ -221,29 +192,6 @@ def test_more_epochs_continue_and_restart_starts_over(tmp_path, capsys):
     assert "epoch 1/2" in printed and history.epoch == [0, 1]
 
 
-def test_checkpoint_holds_weights_optimizer_and_random_states(tmp_path):
-    x, y = data(64)
-    layers = keras().layers
-
-    def build():
-        inputs = keras().Input((6,))
-        hidden = layers.Dropout(0.5)(layers.Dense(4)(inputs))
-        return keras().Model(inputs, layers.Dense(3, activation="softmax")(hidden), name="dropper")
-
-    history = train(build, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
-    model = history.model
-    saved = np.load(tmp_path / "run" / "epoch-0001.npz")
-    groups = kit.training.trainer.checkpoint_variables(model)
-    assert len(groups["random"]) == 1 and groups["optimizer"]
-    for group, variables in groups.items():
-        for index, variable in enumerate(variables):
-            np.testing.assert_array_equal(saved[f"{group}/{index}"], variable.numpy())
-    other = keras().Model(model.inputs, layers.Dense(5)(model.inputs[0]))
-    other.compile("adam", "mse")
-    with pytest.raises(ValueError, match=r"does not fit this model .* Pass restart=True"):
-        kit.training.trainer.load_checkpoint(other, tmp_path / "run" / "epoch-0001.npz")
-
-
 def test_run_dir_of_another_call_is_refused_and_restart_keeps_other_files(tmp_path):
     x, y = data()
     run = tmp_path / "run"
@@ -270,6 +218,46 @@ def test_kit_train_stays_the_function_after_its_module_is_imported(tmp_path):
     x, y = data(64)
     history = kit.train(build_classifier, x, y, epochs=1, run_dir=tmp_path / "run", progress=None)
     assert history.epoch == [0]
+
+
+def test_the_keyword_api_is_unchanged():
+    import inspect
+
+    parameters = inspect.signature(train).parameters
+    assert [name for name, p in parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD] == [
+        "model_or_builder",
+        "x",
+        "y",
+    ]
+    defaults = {name: p.default for name, p in parameters.items() if p.kind is p.KEYWORD_ONLY}
+    assert defaults == {
+        "epochs": 1,
+        "batch_size": 32,
+        "validation": None,
+        "shuffle": True,
+        "optimizer": None,
+        "loss": None,
+        "metrics": None,
+        "callbacks": None,
+        "run_dir": None,
+        "restart": False,
+        "checkpoint": True,
+        "progress": "auto",
+        "env": None,
+    }
+
+
+def test_options_group_the_keywords_and_are_frozen():
+    import dataclasses
+
+    from kit.training.trainer import CompileOptions, DataOptions, DisplayOptions, RunOptions
+
+    run = RunOptions(epochs=np.int64(3), callbacks=None)
+    assert run.epochs == 3 and type(run.epochs) is int and run.callbacks == ()
+    assert DataOptions(batch_size=np.int32(8)).batch_size == 8
+    assert DisplayOptions(None).progress is None and CompileOptions(loss="mse").given
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        run.epochs = 4
 
 
 def test_bad_arguments_are_named():

@@ -33,6 +33,30 @@ FLOAT16_FROM, BFLOAT16_FROM = (7, 0), (8, 0)
 #: Where ``kit.train`` keeps checkpoints unless told otherwise.
 RUNS_DIR = "runs"
 
+__all__ = [
+    "BFLOAT16_FROM",
+    "DEFAULT",
+    "FLOAT16_FROM",
+    "MIRRORED",
+    "MULTI_WORKER",
+    "PRECISIONS",
+    "RUNS_DIR",
+    "DeviceInfo",
+    "Plan",
+    "Setup",
+    "apply_memory_growth",
+    "choose_precision",
+    "choose_strategy",
+    "cluster_of",
+    "cpu_threads",
+    "current_setup",
+    "format_report",
+    "fresh_seed",
+    "make_plan",
+    "plan_memory_growth",
+    "setup",
+]
+
 _TOO_LATE = (
     "too late: TensorFlow already initialised the GPUs in this process. Restart "
     "the kernel and call kit.setup() before anything else uses TensorFlow"
@@ -258,14 +282,40 @@ class Setup:
         printer.text(self.report)
 
 
-_probe_cache = {}
-_current = {}
+class _Machine:
+    """What this process knows about its machine, and the setup in force.
+
+    TensorFlow fixes its devices once per process (memory growth and logical
+    devices cannot change afterwards), so the probe is read once and kept here,
+    with the last :class:`Setup` and whether deterministic ops were turned on
+    (they cannot be turned off). ``reset()`` forgets it all (for tests).
+    """
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.physical = None  # tf.config PhysicalDevice objects of the GPUs
+        self.devices = None  # DeviceInfo records, as probed
+        self.logical_cpus = 1
+        self.growth = None  # GPU name -> memory growth note, once applied
+        self.devices_with_memory = None  # devices with GPU memory filled in
+        self.deterministic = False
+        self.setup = None  # the last Setup made by setup()
+
+
+#: The one record of this process's machine.
+_machine = _Machine()
 
 
 def _probe():
     """Physical devices and their details, read once per process."""
-    if "devices" in _probe_cache:
-        return _probe_cache["physical"], _probe_cache["devices"], _probe_cache["logical_cpus"]
+    if _machine.devices is None:
+        _machine.physical, _machine.devices, _machine.logical_cpus = _read_devices()
+    return _machine.physical, _machine.devices, _machine.logical_cpus
+
+
+def _read_devices():
     import tensorflow as tf
 
     physical = tf.config.list_physical_devices("GPU")
@@ -288,7 +338,6 @@ def _probe():
     logical_cpus = len(logical) if logical else 1
     split = f", split into {logical_cpus} logical devices" if logical_cpus > 1 else ""
     devices.append(DeviceInfo(name="CPU:0", kind="CPU", description=f"{cpu_threads()} threads{split}"))
-    _probe_cache.update(physical=physical, devices=devices, logical_cpus=logical_cpus)
     return physical, devices, logical_cpus
 
 
@@ -318,34 +367,13 @@ def _gpu_memory(devices):
     return filled + [device for device in devices if device.kind != "GPU"]
 
 
-def _multi_worker_strategy():
-    """MultiWorkerMirroredStrategy with the two reductions Keras 3 asks of it fixed.
-
-    Keras 3's TensorFlow trainer hands this strategy's ``reduce`` a nested
-    (inputs, targets) batch, and scalar per-replica losses with ``axis=0``;
-    both fail inside TensorFlow ("Attempt to convert a value (PerReplica...)",
-    "Invalid reduction dimension 0 for input with 0 dimensions", reported as
-    tensorflow/tensorflow#72388). Here nested values are reduced leaf by leaf
-    and scalars over replicas only, which is what Keras means.
-    """
-    import tensorflow as tf
-
-    class KerasReadyMultiWorkerStrategy(tf.distribute.MultiWorkerMirroredStrategy):
-        def reduce(self, reduce_op, value, axis):
-            if isinstance(value, (tuple, list, dict)):
-                return tf.nest.map_structure(lambda leaf: self.reduce(reduce_op, leaf, axis), value)
-            if axis is not None and self.experimental_local_results(value)[0].shape.rank == 0:
-                axis = None
-            return super().reduce(reduce_op, value, axis)
-
-    return KerasReadyMultiWorkerStrategy()
-
-
 def _make_strategy(plan):
     import tensorflow as tf
 
     if plan.strategy == MULTI_WORKER:
-        return _multi_worker_strategy()
+        from kit.training.multi_worker import KerasReadyMultiWorkerStrategy
+
+        return KerasReadyMultiWorkerStrategy()
     if plan.strategy == MIRRORED:
         return tf.distribute.MirroredStrategy(devices=[f"/{name}" for name in plan.strategy_devices])
     return tf.distribute.get_strategy()
@@ -425,50 +453,18 @@ def setup(seed=None, precision="auto", deterministic=False, *, verbose=True):
     >>> env.strategy.num_replicas_in_sync           # doctest: +SKIP
     1
     """
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise TypeError(f"seed should be a non-negative int or None, got {seed!r}.")
-    if not isinstance(deterministic, bool):
-        raise TypeError(f"deterministic should be True or False, got {deterministic!r}.")
+    _check_setup_arguments(seed, deterministic)
     from kit.quiet import import_keras_quietly
 
     keras = import_keras_quietly()  # TensorFlow's start-up lines would land in the notebook
-    import tensorflow as tf
-
     tf_config = os.environ.get("TF_CONFIG")
-    physical, devices, logical_cpus = _probe()
+    _, devices, logical_cpus = _probe()
     plan = make_plan(devices, logical_cpus, tf_config, precision)
-    notes = []
-
-    if "growth" not in _probe_cache:
-        names = {gpu: f"GPU:{index}" for index, gpu in enumerate(physical)}
-        raw = apply_memory_growth(physical, tf.config.experimental.set_memory_growth)
-        _probe_cache["growth"] = {names[gpu]: note for gpu, note in raw.items()}
-    growth = _probe_cache["growth"]
-
-    cached = _current.get("setup")
-    if (
-        cached is not None
-        and cached.plan.strategy == plan.strategy
-        and (cached.plan.strategy_devices == plan.strategy_devices)
-    ):
-        strategy = cached.strategy
-    else:
-        strategy = _make_strategy(plan)
-    if "devices_with_memory" not in _probe_cache:
-        _probe_cache["devices_with_memory"] = _gpu_memory(devices)
-    devices = _probe_cache["devices_with_memory"]
-
+    growth = _memory_growth()
+    strategy = _strategy_for(plan)
+    devices = _devices_with_memory()
     keras.mixed_precision.set_global_policy(plan.precision)
-    if deterministic and seed is None:
-        seed = 0
-        notes.append("deterministic=True needs a seed: using seed=0")
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-    if deterministic:
-        tf.config.experimental.enable_op_determinism()
-    elif _probe_cache.get("deterministic"):
-        notes.append("deterministic ops stay on until the process restarts")
-    _probe_cache["deterministic"] = _probe_cache.get("deterministic") or deterministic
+    seed, notes = _seed_and_determinism(keras, seed, deterministic)
 
     worker_index, is_chief = _worker_role(tf_config)
     report = format_report(devices, plan, growth, seed, deterministic, notes)
@@ -483,15 +479,72 @@ def setup(seed=None, precision="auto", deterministic=False, *, verbose=True):
         is_chief=is_chief,
         notes=notes,
     )
-    _current["setup"] = result
+    _machine.setup = result
     if verbose:
         print(report)
     return result
 
 
+def _check_setup_arguments(seed, deterministic):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise TypeError(f"seed should be a non-negative int or None, got {seed!r}.")
+    if not isinstance(deterministic, bool):
+        raise TypeError(f"deterministic should be True or False, got {deterministic!r}.")
+
+
+def _memory_growth():
+    """Memory growth turned on for every GPU, once per process; GPU name -> note."""
+    if _machine.growth is None:
+        import tensorflow as tf
+
+        physical = _probe()[0]
+        names = {gpu: f"GPU:{index}" for index, gpu in enumerate(physical)}
+        raw = apply_memory_growth(physical, tf.config.experimental.set_memory_growth)
+        _machine.growth = {names[gpu]: note for gpu, note in raw.items()}
+    return _machine.growth
+
+
+def _strategy_for(plan):
+    """The strategy of the last setup when the plan picks the same one, else a new one.
+
+    Models built under the last strategy keep working with the new setup.
+    """
+    last = _machine.setup
+    if last is not None and (last.plan.strategy, last.plan.strategy_devices) == (
+        plan.strategy,
+        plan.strategy_devices,
+    ):
+        return last.strategy
+    return _make_strategy(plan)
+
+
+def _devices_with_memory():
+    if _machine.devices_with_memory is None:
+        _machine.devices_with_memory = _gpu_memory(_probe()[1])
+    return _machine.devices_with_memory
+
+
+def _seed_and_determinism(keras, seed, deterministic):
+    """Seed everything and turn deterministic ops on if asked; returns ``(seed, notes)``."""
+    import tensorflow as tf
+
+    notes = []
+    if deterministic and seed is None:
+        seed = 0
+        notes.append("deterministic=True needs a seed: using seed=0")
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+    elif _machine.deterministic:
+        notes.append("deterministic ops stay on until the process restarts")
+    _machine.deterministic = _machine.deterministic or deterministic
+    return seed, notes
+
+
 def current_setup():
     """The last :func:`setup` of this process, making a quiet one if none was made."""
-    return _current.get("setup") or setup(verbose=False)
+    return _machine.setup or setup(verbose=False)
 
 
 def fresh_seed():
