@@ -118,7 +118,10 @@ def is_keras_tensor(obj) -> bool:
 
 def shape_of(tensor) -> tuple:
     """The static shape of a tensor as a tuple (``None`` for unknown sizes)."""
-    return tuple(None if d is None else int(d) for d in tensor.shape)
+    shape = tensor.shape
+    if type(shape) is tuple and all(d is None or type(d) is int for d in shape):
+        return shape  # a KerasTensor's shape already is
+    return tuple(None if d is None else int(d) for d in shape)
 
 
 def history(tensor):
@@ -168,7 +171,7 @@ def calls_in_model(model) -> set[tuple[int, int]]:
     return {(id(node.operation), _node_index(node)) for node in _nodes_between(inputs, outputs)}
 
 
-def graph_of(obj) -> nx.MultiDiGraph:
+def graph_of(obj, with_config: bool = True) -> nx.MultiDiGraph:
     """The layer graph of a Keras model or of the tensors that lead to some outputs.
 
     Parameters
@@ -177,6 +180,9 @@ def graph_of(obj) -> nx.MultiDiGraph:
         A functional or Sequential model; symbolic tensors (the graph is what
         produced them); or a layer that has been called (the graph is what
         produced its outputs).
+    with_config : bool
+        Read each layer's key settings (``config``); False leaves ``{}`` and is
+        faster (a drawing does not show them).
 
     Returns
     -------
@@ -206,7 +212,7 @@ def graph_of(obj) -> nx.MultiDiGraph:
     output_ids = {id(t) for t in outputs}
 
     for order, node in enumerate(_nodes_between(inputs, outputs)):
-        key = _add_operation(graph, node.operation, names, order)
+        key = _add_operation(graph, node.operation, names, order, with_config=with_config)
         node_index = _node_index(node)
         data = graph.nodes[key]
         add_call(data, node_index, node.input_tensors, node.outputs)
@@ -219,7 +225,7 @@ def graph_of(obj) -> nx.MultiDiGraph:
                 continue
             if id(producer) not in names:
                 # A declared input that is an intermediate tensor of a larger graph.
-                _add_operation(graph, producer, names, -1, boundary=True)
+                _add_operation(graph, producer, names, -1, boundary=True, with_config=with_config)
             attributes = edge_attributes(tensor, position, node_index)
             attributes["argument"], attributes["keyword"] = arguments[position]
             graph.add_edge(names[id(producer)], key, **attributes)
@@ -228,7 +234,7 @@ def graph_of(obj) -> nx.MultiDiGraph:
         if producer is None:
             continue
         if id(producer) not in names:  # an input that no output depends on
-            key = _add_operation(graph, producer, names, -1, boundary=True)
+            key = _add_operation(graph, producer, names, -1, boundary=True, with_config=with_config)
             add_call(graph.nodes[key], node_index, [], [tensor])
         if id(tensor) in stop:
             graph.nodes[names[id(producer)]]["is_input"] = True
@@ -381,8 +387,13 @@ def _argument_names(node) -> list[tuple]:
     """
     keras = _keras()
     arguments = getattr(node, "arguments", None)
-    if arguments is None:
-        return [(None, False)] * len(node.input_tensors)
+    plain = [(None, False)] * len(node.input_tensors)
+    if arguments is None or (not arguments.kwargs and not isinstance(node.operation, keras.Model)):
+        return plain  # positional tensors only: no names to find
+    if not isinstance(node.operation, keras.Model) and not any(
+        isinstance(value, keras.KerasTensor) for value in keras.tree.flatten(arguments.kwargs)
+    ):
+        return plain
     names = []
     for path, value in keras.tree.flatten_with_path((arguments.args, arguments.kwargs)):
         if isinstance(value, keras.KerasTensor):
@@ -390,7 +401,7 @@ def _argument_names(node) -> list[tuple]:
             name = next((part for part in reversed(path) if isinstance(part, str)), None)
             names.append((path[1] if keyword else name, keyword))
     if len(names) != len(node.input_tensors):  # a structure Keras flattens differently
-        return [(None, False)] * len(node.input_tensors)
+        return plain
     return names
 
 
@@ -428,7 +439,7 @@ def _nodes_between(inputs, outputs):
     return ordered
 
 
-def _add_operation(graph, op, names, order, boundary=False) -> str:
+def _add_operation(graph, op, names, order, boundary=False, with_config=True) -> str:
     """Add ``op`` as a graph node once; return its key."""
     if id(op) in names:
         return names[id(op)]
@@ -438,12 +449,12 @@ def _add_operation(graph, op, names, order, boundary=False) -> str:
         key = f"{op.name}#{suffix}"
         suffix += 1
     names[id(op)] = key
-    attributes = node_attributes(op, order)
+    attributes = node_attributes(op, order, with_config=with_config)
     if boundary:
         attributes.update(kind=Kind.INPUT, is_input=True)
     inner = op if attributes["nested"] else getattr(op, "layer", None)
     if isinstance(inner, _keras().Model):
-        attributes["subgraph"] = _subgraph(inner)
+        attributes["subgraph"] = _subgraph(inner, with_config)
     graph.add_node(key, **attributes)
     return key
 
@@ -455,22 +466,32 @@ def _count_params(op) -> int:
         return 0
 
 
-def _subgraph(model):
+def _subgraph(model, with_config=True):
     try:
-        return graph_of(model)
+        return graph_of(model, with_config)
     except ValueError:
         return None
 
 
 def _key_config(op) -> dict:
-    try:
-        config = op.get_config()
-    except Exception:  # some custom layers do not implement get_config
-        return {}
+    keras = _keras()
+    if type(op).__module__.startswith("keras.") and not isinstance(op, keras.layers.Wrapper):
+        # Keras's own layers keep their settings as attributes of the same names:
+        # reading them is ten times cheaper than serializing the layer.
+        config = {key: getattr(op, key, None) for key in KEY_CONFIG}
+        activation = config["activation"]
+        if callable(activation):
+            builtin = getattr(activation, "__module__", "").startswith("keras.src.activations")
+            config["activation"] = activation.__name__ if builtin else keras.activations.serialize(activation)
+    else:
+        try:
+            config = op.get_config()
+        except Exception:  # some custom layers do not implement get_config
+            return {}
     shown = {}
     for key in KEY_CONFIG:
         value = config.get(key)
-        if value is None or isinstance(value, dict):
+        if value is None or isinstance(value, dict) or callable(value):
             continue
         shown[key] = tuple(value) if isinstance(value, list) else value
     return shown

@@ -327,7 +327,7 @@ def _as_graph(obj):
         return obj
     from kit.graph import graph_of
 
-    return graph_of(obj)
+    return graph_of(obj, with_config=False)  # a drawing does not show settings
 
 
 def _pick(names, index, default):
