@@ -1,81 +1,13 @@
-"""Tests of kit.datasets: determinism, shapes, true answers, offline behaviour, learning signal.
-
-No test touches the network: the online paths are pointed at a closed port on
-127.0.0.1, and the keras.datasets cache at a temporary folder.
-"""
+"""Tests of kit.datasets as a whole: shapes, determinism, argument checks, learning signal of every world."""
 
 import collections
-import os
-import pickle
 import re
-import socket
 
-import matplotlib.figure
 import numpy as np
 import pytest
+from datasets_support import WORLDS, leaves, load, same, shapes
 
 import kit.datasets as ds
-
-# name -> (loader, small keyword arguments, expected x shapes, expected y shapes) for n=6
-N = 6
-WORLDS = {
-    "mnist": (ds.mnist, {"source": "generated", "verbose": False}, (N, 28, 28), (N,)),
-    "cifar10": (ds.cifar10, {"source": "generated", "verbose": False}, (N, 32, 32, 3), (N, 1)),
-    "digit_pairs": (ds.digit_pairs, {}, {"digit_a": (N, 27, 27, 1), "digit_b": (N, 27, 27, 1)}, (N, 1)),
-    "shape_views": (ds.shape_views, {}, {"gray": (N, 64, 64, 1), "colour": (N, 32, 32, 3)}, (N, 1)),
-    "headlines": (
-        ds.headlines,
-        {},
-        {"main_input": (N, 100), "aux_input": (N, 5)},
-        {"main_output": (N, 1), "aux_output": (N, 1)},
-    ),
-    "tickets": (
-        ds.tickets,
-        {},
-        {"title": (N, 10), "body": (N, 100), "tags": (N, 12)},
-        {"priority": (N, 1), "department": (N, 4)},
-    ),
-    "tweets": (ds.tweets, {}, {"tweet_a": (N, 280, 256), "tweet_b": (N, 280, 256)}, (N, 1)),
-    "shapes_vqa": (ds.shapes_vqa, {}, {"image_input": (N, 32, 32, 3), "question_input": (N, 12)}, (N,)),
-    "moving_shapes_vqa": (
-        ds.moving_shapes_vqa,
-        {},
-        {"video_input": (N, 8, 32, 32, 3), "video_question_input": (N, 12)},
-        (N,),
-    ),
-    "clusters": (ds.clusters, {}, (N, 16), (N,)),
-    "vector_pairs": (
-        ds.vector_pairs,
-        {},
-        {"x_in": (N, 100), "y_in": (N, 100)},
-        {"x_out": (N, 1), "y_out": (N, 1)},
-    ),
-    "categorical_numeric": (
-        ds.categorical_numeric,
-        {},
-        {"categorical_input": (N, 16), "numeric_input": (N, 32)},
-        {"binary_pred": (N, 1), "categorical_pred": (N,)},
-    ),
-    "sequences": (ds.sequences, {}, (N, 100, 1), {"class_output": (N, 1), "sequence_output": (N, 100, 1)}),
-}
-
-
-def leaves(tree):
-    """(key, array) pairs of an array or a dict of arrays."""
-    return sorted(tree.items()) if isinstance(tree, dict) else [("", tree)]
-
-
-def shapes(tree):
-    return {k: v.shape for k, v in tree.items()} if isinstance(tree, dict) else tree.shape
-
-
-def same(a, b):
-    return all(ka == kb and np.array_equal(va, vb) for (ka, va), (kb, vb) in zip(leaves(a), leaves(b)))
-
-
-def load(name, n_train=N, n_test=N, **extra):
-    loader, options, _, _ = WORLDS[name]
-    return loader(n_train, n_test, **{**options, **extra})
 
 
 @pytest.mark.parametrize("name", sorted(WORLDS))
@@ -130,173 +62,7 @@ def test_value_ranges_and_label_sets():
 # ---- the question-answering worlds give true answers ------------------------------------
 
 
-def colour_at(image, row, col):
-    return image[int(row), int(col)]
-
-
-def answer_vqa(question, objects):
-    shapes_ = [o["shape"] for o in objects]
-    colours = [o["colour"] for o in objects]
-    if m := re.fullmatch(r"what colour is the (\w+) \?", question):
-        assert shapes_.count(m[1]) == 1
-        return colours[shapes_.index(m[1])]
-    if m := re.fullmatch(r"what shape is the (\w+) object \?", question):
-        assert colours.count(m[1]) == 1
-        return shapes_[colours.index(m[1])]
-    if m := re.fullmatch(r"how many (\w+) objects are there \?", question):
-        return str(colours.count(m[1]))
-    if m := re.fullmatch(r"is there a (\w+) \?", question):
-        return "yes" if m[1] in shapes_ else "no"
-    raise AssertionError(f"unexpected question {question!r}")
-
-
-def test_vqa_answers_are_true_for_the_pictures():
-    (x, y, scenes), _ = ds.shapes_vqa(300, 2, with_scenes=True)
-    kinds = collections.Counter()
-    rgb = dict(zip(ds._COLOURS, ds._COLOUR_RGB))
-    for image, ids, answer, scene in zip(x["image_input"], x["question_input"], y, scenes):
-        question = ds.decode(ids, ds.QA_WORDS)
-        assert question == scene["question"]
-        assert ds.decode_answer(answer) == answer_vqa(question, scene["objects"])
-        kinds[question.split()[1]] += 1
-        for obj in scene["objects"]:  # the picture shows each object in its colour
-            np.testing.assert_allclose(
-                colour_at(image, obj["row"], obj["col"]), rgb[obj["colour"]], atol=0.12
-            )
-    assert len(kinds) == 4 and min(kinds.values()) > 30
-    answers = collections.Counter(ds.ANSWERS[a] for a in y)
-    assert answers["yes"] > 10 and answers["no"] > 10
-
-
-def answer_video(question, objects):
-    by_shape = {o["shape"]: o for o in objects}
-    by_direction = {o["direction"]: o for o in objects}
-    assert len(by_shape) == len(objects) == len(by_direction)
-    if m := re.fullmatch(r"which way does the (\w+) move \?", question):
-        return by_shape[m[1]]["direction"]
-    if m := re.fullmatch(r"what colour is the shape moving (\w+) \?", question):
-        return by_direction[m[1]]["colour"]
-    if m := re.fullmatch(r"what shape is moving (\w+) \?", question):
-        return by_direction[m[1]]["shape"]
-    if m := re.fullmatch(r"does the (\w+) move (\w+) \?", question):
-        return "yes" if by_shape[m[1]]["direction"] == m[2] else "no"
-    raise AssertionError(f"unexpected question {question!r}")
-
-
-def test_video_answers_are_true_and_shapes_really_move_that_way():
-    (x, y, scenes), _ = ds.moving_shapes_vqa(200, 2, with_scenes=True)
-    step_of = {"left": (0, -1), "right": (0, 1), "up": (-1, 0), "down": (1, 0)}
-    rgb = dict(zip(ds._COLOURS, ds._COLOUR_RGB))
-    for video, ids, answer, scene in zip(x["video_input"], x["video_question_input"], y, scenes):
-        question = ds.decode(ids, ds.QA_WORDS)
-        assert ds.decode_answer(answer) == answer_video(question, scene["objects"])
-        for obj in scene["objects"]:
-            step = np.array(obj["step"])
-            assert tuple(np.sign(step).astype(int)) == step_of[obj["direction"]]
-            last = np.array(obj["start"]) + step * (len(video) - 1)
-            assert (obj["radius"] <= last).all() and (last <= 32 - obj["radius"]).all()
-        if len(scene["objects"]) == 1:  # pixels of the colour drift the stated way
-            obj = scene["objects"][0]
-            mask = np.abs(video - rgb[obj["colour"]]).max(-1) < 0.1
-            rows, cols = np.indices(mask.shape[1:])
-            first = np.array([rows[mask[0]].mean(), cols[mask[0]].mean()])
-            final = np.array([rows[mask[-1]].mean(), cols[mask[-1]].mean()])
-            moved = final - first
-            assert np.dot(moved, step_of[obj["direction"]]) > 5, (moved, obj)
-
-
-def test_questions_encode_decode_round_trip():
-    ids = ds.encode_question("what colour is the circle ?", length=12)
-    assert ids.shape == (12,) and ids[0] == 0
-    assert ds.decode(ids, ds.QA_WORDS) == "what colour is the circle ?"
-    assert ds.decode_answer(ds.ANSWERS.index("triangle")) == "triangle"
-
-
 # ---- where mnist and cifar10 come from ----------------------------------------------------
-
-
-@pytest.fixture
-def empty_keras_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    return tmp_path
-
-
-@pytest.fixture
-def closed_port_origins(monkeypatch):
-    """Point the download probes at a port on 127.0.0.1 nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    monkeypatch.setitem(ds.ORIGINS, "mnist", ("127.0.0.1", port))
-    monkeypatch.setitem(ds.ORIGINS, "cifar10", ("127.0.0.1", port))
-    return port
-
-
-def test_offline_switch_says_what_is_used_instead(empty_keras_home, capsys):
-    (x, y), _ = ds.mnist(20, 5, online=False)
-    out = capsys.readouterr().out
-    assert "MNIST is not used (online=False)" in out
-    assert "using 20 training and 5 test 28x28 digits rendered from fonts" in out
-    generated, _ = ds.mnist(20, 5, source="generated", verbose=False)
-    assert np.array_equal(x, generated[0])
-
-
-def test_kit_offline_environment_variable_keeps_loaders_offline(empty_keras_home, monkeypatch, capsys):
-    monkeypatch.setenv("KIT_OFFLINE", "1")
-    ds.cifar10(20, 5)
-    out = capsys.readouterr().out
-    assert "CIFAR-10 is not used (offline mode: KIT_OFFLINE or CI is set)" in out
-    assert "SHAPE_CLASSES" in out
-
-
-def test_unreachable_server_falls_back_to_generated(empty_keras_home, closed_port_origins, capsys):
-    (x, _), _ = ds.mnist(10, 5, online=True)
-    out = capsys.readouterr().out
-    assert f"127.0.0.1:{closed_port_origins} is unreachable" in out
-    assert x.shape == (10, 28, 28)
-    with pytest.raises(RuntimeError, match="MNIST is not available.*unreachable"):
-        ds.mnist(10, 5, online=True, source="keras")
-
-
-def test_cached_keras_file_is_used_fake_mnist_written_by_the_test(empty_keras_home, capsys):
-    folder = empty_keras_home / "datasets"
-    folder.mkdir()
-    rng = np.random.default_rng(0)
-    fake = {
-        "x_train": rng.integers(0, 256, (50, 28, 28), dtype=np.uint8),
-        "y_train": np.arange(50, dtype=np.uint8) % 10,
-        "x_test": rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
-        "y_test": np.arange(20, dtype=np.uint8) % 10,
-    }
-    np.savez(folder / "mnist.npz", **fake)
-    (x, y), (x_test, y_test) = ds.mnist(30, 10, online=False)
-    assert "MNIST (keras.datasets cache)" in capsys.readouterr().out
-    rows = [np.flatnonzero((fake["x_train"] == image).all((1, 2)))[0] for image in x]
-    assert len(set(rows)) == 30 and np.array_equal(y, fake["y_train"][rows])
-    with pytest.raises(ValueError, match="50 training images; training size 60"):
-        ds.mnist(60, 10, online=False)
-
-
-def test_cached_cifar_batches_are_used_fake_batches_written_by_the_test(empty_keras_home, capsys):
-    folder = empty_keras_home / "datasets" / "cifar-10-batches-py-target" / "cifar-10-batches-py"
-    folder.mkdir(parents=True)
-    for i, name in enumerate([f"data_batch_{k}" for k in range(1, 6)] + ["test_batch"]):
-        data = np.full((4, 3072), i, np.uint8)
-        data[:, :1024] = 200  # red plane
-        with open(folder / name, "wb") as f:
-            pickle.dump({b"data": data, b"labels": [i % 10] * 4}, f)
-    (x, y), (x_test, y_test) = ds.cifar10(8, 3, online=False)
-    assert "CIFAR-10 (keras.datasets cache)" in capsys.readouterr().out
-    assert x.shape == (8, 32, 32, 3) and y.shape == (8, 1)
-    assert (x[..., 0] == 200).all() and (x_test[..., 1] == 5).all()  # channels last
-
-
-def test_corrupt_cache_falls_back_and_says_why(empty_keras_home, capsys):
-    (empty_keras_home / "datasets").mkdir()
-    (empty_keras_home / "datasets" / "mnist.npz").write_bytes(b"not a zip")
-    ds.mnist(10, 5, online=False)
-    out = capsys.readouterr().out
-    assert "cached file unreadable" in out and "online=False" in out
 
 
 # ---- bad arguments ------------------------------------------------------------------------
@@ -330,26 +96,6 @@ def test_bad_arguments_get_clear_messages(call, error, message):
 
 
 # ---- pictures -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", sorted(WORLDS))
-def test_show_draws_samples_of_every_world(name, tmp_path):
-    fig = ds.show(name, n=4)
-    assert isinstance(fig, matplotlib.figure.Figure) and fig.axes
-    fig.savefig(tmp_path / f"{name}.png", dpi=40)
-    assert os.path.getsize(tmp_path / f"{name}.png") > 1000
-
-
-def test_show_accepts_loaded_arrays():
-    (x, y), _ = ds.mnist(12, 2, source="generated", verbose=False)
-    fig = ds.show(x.reshape(12, 784), y, n=10)
-    assert [ax.get_title() for ax in fig.axes[:10]] == [str(v) for v in y[:10]]
-    (x, y), _ = ds.cifar10(5, 2, source="generated", verbose=False)
-    fig = ds.show(x, y, n=5, class_names=ds.SHAPE_CLASSES)
-    assert fig.axes[0].get_title() == ds.SHAPE_CLASSES[y[0, 0]]
-    (x, y), _ = ds.shapes_vqa(3, 1)
-    fig = ds.show(x, y, n=3)
-    assert fig.axes[0].get_title().startswith(ds.decode(x["question_input"][0], ds.QA_WORDS))
 
 
 # ---- learning signal: simple numpy learners do clearly better than chance -----------------
