@@ -8,9 +8,10 @@ How blocks are found (the rule the documentation states):
    more than :data:`LONG_PIECE` layers, as in NASNet, whose cells read the two
    cells before them). The layers between two cuts form a *piece*: a residual
    block, an Inception module, or one layer of a plain chain.
-2. Consecutive pieces whose last layers share a name stem form a *stage*. The
-   stem is the name up to its first part with a digit, without a letter right
-   after the digits: ``conv3_block2_out`` -> ``conv3``, ``block2a_add`` -> ``block2``.
+2. Consecutive pieces whose last named layers share a name stem form a *stage*.
+   Names Keras made up (``conv2d_7``) are skipped; the stem is the name's first
+   part with the number of its first numbered part: ``conv3_block2_out`` ->
+   ``conv3``, ``block2a_add`` -> ``block2``, ``conv_dw_1_bn`` -> ``conv1``.
 3. Consecutive stages form a *run* when their last layers' names differ in one
    number only (``mixed1``, ``mixed2``; ``encoder_0_norm``, ``encoder_1_norm``)
    and they hold the same layer classes in sizes within a third of each other.
@@ -77,14 +78,19 @@ def find_blocks(graph) -> list[Block]:
     [('stage1_block1-3', 'chain of 6 layers')]
     """
     pieces = _pieces(graph, _flow_order(graph))
-    stages = _runs(pieces, lambda a, b: _stem(a[-1]) is not None and _stem(a[-1]) == _stem(b[-1]))
-    runs = _runs(stages, lambda a, b: _same_but_one_number(_last(a), _last(b)) and _similar(graph, a, b))
+    stems = {id(piece): _stem(_given_names(graph, piece)[-1]) for piece in pieces}
+    stages = _runs(pieces, lambda a, b: stems[id(a)] is not None and stems[id(a)] == stems[id(b)])
+    last = {id(stage): _given_names(graph, stage[-1])[-1] for stage in stages}
+    runs = _runs(
+        stages, lambda a, b: _same_but_one_number(last[id(a)], last[id(b)]) and _similar(graph, a, b)
+    )
     blocks = []
     for run in runs:
         members = tuple(node for stage in run for piece in stage for node in piece)
         merges = sum(1 for stage in run for piece in stage if _merge(graph, piece))
         if len(run) > 1 or len(members) >= MIN_BLOCK_LAYERS or (merges and len(members) > 2):
-            blocks.append(Block(_name(run, members), members, _description(graph, run, members, merges)))
+            names = (_given_names(graph, members), [last[id(stage)] for stage in run])
+            blocks.append(Block(_name(*names), members, _description(graph, run, members, merges)))
     return blocks
 
 
@@ -171,16 +177,32 @@ def _runs(items, alike) -> list[list]:
     return runs
 
 
-def _last(stage) -> str:
-    return stage[-1][-1]
+def _given_names(graph, nodes) -> list[str]:
+    """The names of ``nodes`` that were chosen, not made up by Keras (``conv2d_7``); all if none was."""
+    given = [n for n in nodes if not _made_up(n, graph.nodes[n].get("class_name", ""))]
+    return given or list(nodes)
+
+
+def _made_up(name: str, class_name: str) -> bool:
+    snake = re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)).lower()
+    return re.sub(r"_\d+$", "", name) == snake
 
 
 def _stem(name: str) -> str | None:
-    """The name up to its first part with a digit, without the digits' trailing letter."""
+    """The name's first part and the number of its first part with a digit.
+
+    ``conv3_block2_out`` -> ``conv3``, ``block2a_add`` -> ``block2``,
+    ``conv_dw_1_bn`` and ``conv_pw_1`` -> ``conv1``; None without a number.
+    """
     parts = re.split(r"[_/]", name)
-    for i, part in enumerate(parts):
-        if re.search(r"\d", part):
-            return "_".join(parts[:i] + [re.sub(r"(?<=\d)[a-z]$", "", part)])
+    for part in parts:
+        number = re.search(r"\d+", part)
+        if number:
+            return (
+                parts[0]
+                if part == parts[0] and not part[-1].isalpha()
+                else re.sub(r"\d+[a-z]?$", "", parts[0]) + number.group()
+            )
     return None
 
 
@@ -208,18 +230,19 @@ def _merge(graph, piece) -> str | None:
     return None
 
 
-def _name(run, members) -> str:
+def _name(names, stage_names) -> str:
     """``conv3_block1-4``: the shared beginning of the first and last names, then the range."""
-    for first, last in ((members[0], members[-1]), (_last(run[0]), _last(run[-1]))):
+    for first, last in ((names[0], names[-1]), (stage_names[0], stage_names[-1])):
         shared = os.path.commonprefix([first, last]).rstrip("0123456789")
         start = re.match(r"\d+[a-z]?(?![a-z])", first[len(shared) :])
         end = re.match(r"\d+[a-z]?(?![a-z])", last[len(shared) :])
         if shared and start and end and start.group() != end.group():
             return f"{shared}{start.group()}-{end.group()}"
-    stem = _stem(_last(run[-1]))
-    if stem is not None and len(run) == 1:
-        return stem
-    return _last(run[0]) if len(run) == 1 else f"{_last(run[0])}…{_last(run[-1])}"
+    if len(stage_names) > 1:
+        return f"{stage_names[0]}…{stage_names[-1]}"
+    shared = os.path.commonprefix([names[0], names[-1]])
+    shared = shared if shared in (names[0], names[-1]) else shared[: shared.rfind("_") + 1].rstrip("_")
+    return shared if re.search(r"\d", shared) else stage_names[0]
 
 
 def _description(graph, run, members, merges) -> str:
