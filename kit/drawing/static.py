@@ -257,6 +257,7 @@ class GraphFigure(ShownFigure):
     title = ""
     legend: list = []
     box_size: tuple = (0.0, {})
+    png_colours = 64
 
 
 def expanded(graph) -> nx.MultiDiGraph:
