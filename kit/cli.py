@@ -5,6 +5,7 @@
     kit lab        # open the course in JupyterLab, at notebooks/00_start_here.ipynb
     kit release    # regenerate exercises/*.ipynb from exercises/source/
     kit doctor     # versions, devices, Graphviz, memory, widgets; a fix for each problem
+    kit binder-badge  # the Binder badge of this course's GitHub repository, for a README
 
 ``kit`` stays light: TensorFlow is imported by ``kit doctor`` only. The README's
 "Where it runs" section and ``binder/postBuild`` use these commands.
@@ -20,16 +21,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
 __all__ = [
     "CourseNotFound",
+    "binder_badge",
     "START_NOTEBOOK",
     "build_parser",
     "find_course",
     "lab_command",
     "main",
+    "run_binder_badge",
     "run_doctor",
     "run_lab",
     "run_release",
@@ -160,6 +165,49 @@ def run_doctor(args, parser) -> int:
     return 1 if any(finding.status == doctor.PROBLEM for finding in findings) else 0
 
 
+GITHUB_REMOTE = re.compile(
+    r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+)/([\w.-]+?)(?:\.git)?/?$"
+)
+
+
+def binder_badge(remote_url: str, ref: str = "HEAD") -> str:
+    """The Markdown of a Binder badge that opens the course of a GitHub repository at its first notebook.
+
+    Example
+    -------
+    >>> print(binder_badge("git@github.com:my-org/kit-course.git"))  # doctest: +NORMALIZE_WHITESPACE
+    [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/my-org/kit-course/HEAD?urlpath=lab/tree/notebooks/00_start_here.ipynb)
+    """
+    found = GITHUB_REMOTE.match(remote_url.strip())
+    if found is None:
+        raise ValueError(
+            f"expected a GitHub remote (https://github.com/OWNER/REPO or git@github.com:OWNER/REPO), "
+            f"got {remote_url.strip()!r}: Binder builds public GitHub repositories"
+        )
+    owner, repository = found.groups()
+    address = (
+        f"https://mybinder.org/v2/gh/{owner}/{repository}/{ref}?urlpath=lab/tree/{START_NOTEBOOK.as_posix()}"
+    )
+    return f"[![Binder](https://mybinder.org/badge_logo.svg)]({address})"
+
+
+def run_binder_badge(args, parser) -> int:
+    root = _course_or_exit(args.course, parser)
+    remote = subprocess.run(
+        ["git", "-C", str(root), "remote", "get-url", args.remote], capture_output=True, text=True
+    )
+    if remote.returncode != 0:
+        parser.error(
+            f"expected a git remote named {args.remote!r} in {root}: "
+            f"{remote.stderr.strip() or 'none found'} (push the course to GitHub first)"
+        )
+    try:
+        print(binder_badge(remote.stdout, args.ref))
+    except ValueError as error:
+        parser.error(str(error))
+    return 0
+
+
 def _course_or_exit(explicit, parser) -> Path:
     try:
         return find_course(explicit)
@@ -225,6 +273,19 @@ def build_parser() -> argparse.ArgumentParser:
         "Every problem comes with its fix. Exits 1 when a problem was found.",
     )
     doctor.set_defaults(run=run_doctor, parser=doctor)
+
+    badge = commands.add_parser(
+        "binder-badge",
+        help="print the Binder badge of this course's GitHub repository",
+        description="Print the Markdown of a Binder badge that opens this course, read from the "
+        "git remote of the course folder (a public GitHub repository).",
+    )
+    badge.add_argument("--remote", default="origin", help="the git remote to read (default: origin)")
+    badge.add_argument("--ref", default="HEAD", help="branch, tag or commit Binder builds (default: HEAD)")
+    badge.add_argument(
+        "--course", metavar="PATH", help="the course folder (default: found from the current folder)"
+    )
+    badge.set_defaults(run=run_binder_badge, parser=badge)
     return parser
 
 

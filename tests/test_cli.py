@@ -53,6 +53,7 @@ def test_console_script_is_installed():
         (["lab"], ["JupyterLab", "00_start_here.ipynb", "--port", "--no-browser"]),
         (["release"], ["student", "exercises/source", "--check"]),
         (["doctor"], ["TensorFlow", "Graphviz", "memory", "widgets", "fix"]),
+        (["binder-badge"], ["Binder", "GitHub", "--remote", "--ref"]),
     ],
 )
 def test_every_command_has_help(command, words):
@@ -67,7 +68,7 @@ def test_every_command_has_help(command, words):
     "arguments, message",
     [
         ([], "the following arguments are required: COMMAND"),
-        (["fly"], "invalid choice: 'fly' (choose from 'lab', 'release', 'doctor')"),
+        (["fly"], "invalid choice: 'fly' (choose from 'lab', 'release', 'doctor', 'binder-badge')"),
         (["doctor", "--fast"], "unrecognized arguments: --fast"),
         (["lab", "--port", "99999"], "expected a port number (1-65535), got 99999"),
         (["lab", "--port", "eight"], "expected a port number (1-65535), got 'eight'"),
@@ -197,3 +198,40 @@ def test_doctor_without_graphviz_says_how_to_install_it():
     assert graphviz.startswith("  ! Graphviz") and "dot program" in graphviz
     after = shown.stdout.split(graphviz, 1)[1].splitlines()[1]
     assert after.strip().startswith("fix:") and "apt-get install graphviz" in after
+
+
+# --- kit binder-badge ---------------------------------------------------------------
+
+
+def git_course(folder: Path, remote=None) -> Path:
+    course = make_course(folder)
+    subprocess.run(["git", "init", "-q", str(course)], check=True)
+    if remote is not None:
+        subprocess.run(["git", "-C", str(course), "remote", "add", "origin", remote], check=True)
+    return course
+
+
+@pytest.mark.parametrize(
+    "remote",
+    [
+        "https://github.com/my-org/kit-course.git",
+        "git@github.com:my-org/kit-course.git",
+        "https://github.com/my-org/kit-course",
+    ],
+)
+def test_binder_badge_is_read_from_the_github_remote(tmp_path, remote):
+    shown = kit("binder-badge", "--course", git_course(tmp_path / "course", remote))
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == (
+        "[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/my-org/kit-course/HEAD"
+        "?urlpath=lab/tree/notebooks/00_start_here.ipynb)"
+    )
+
+
+def test_binder_badge_without_a_github_remote_says_why(tmp_path):
+    no_remote = kit("binder-badge", "--course", git_course(tmp_path / "a"))
+    assert no_remote.returncode == 2 and "expected a git remote named 'origin'" in no_remote.stderr
+    elsewhere = kit(
+        "binder-badge", "--course", git_course(tmp_path / "b", "https://gitlab.com/me/course.git")
+    )
+    assert elsewhere.returncode == 2 and "expected a GitHub remote" in " ".join(elsewhere.stderr.split())
