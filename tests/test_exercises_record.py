@@ -109,3 +109,14 @@ def test_progress_reports_a_file_set_aside(home):
     report = progress()
     assert "The progress file was unreadable" in str(report)
     assert report.passed == []
+
+
+def test_a_check_run_by_nbgrader_leaves_the_graders_progress_alone(home, monkeypatch):
+    import kit
+
+    kit.check("functional_mlp", None)
+    assert record.load()["exercises"]["functional_mlp"]["attempts"] == 1
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert record.grading()
+    kit.check("functional_mlp", None)
+    assert record.load()["exercises"]["functional_mlp"]["attempts"] == 1

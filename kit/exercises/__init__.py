@@ -100,7 +100,7 @@ def check(exercise_name: str, obj, *, save: bool = True) -> CheckResult:
         else:
             items = run_requirements(spec.requirements, subject)
     result = CheckResult(spec.name, spec.title, items, problem, spec.hints)
-    if save:
+    if save and not record.grading():
         try:
             record.record_attempt(spec.name, result.passed)
         except OSError as error:

@@ -33,13 +33,28 @@ __all__ = [
     "load_or_reset",
     "path",
     "record_attempt",
+    "grading",
     "save",
 ]
 
 #: Environment variable naming the kit's home directory.
 HOME_VARIABLE = "KIT_HOME"
+#: nbgrader sets this variable while it runs a submission ("autograde", "validate").
+GRADING_VARIABLE = "NBGRADER_EXECUTION"
 FILE_NAME = "progress.json"
 FORMAT = 1
+
+
+def grading() -> bool:
+    """True while nbgrader runs a notebook: an attempt then is not the grader's own.
+
+    Example
+    -------
+    >>> import os
+    >>> grading() == bool(os.environ.get("NBGRADER_EXECUTION"))
+    True
+    """
+    return bool(os.environ.get(GRADING_VARIABLE))
 
 
 def path() -> Path:
