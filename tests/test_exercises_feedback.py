@@ -94,3 +94,35 @@ def test_the_progress_report_counts_and_marks_each_exercise():
         "  · c  not started",
         "(progress file: /tmp/progress.json)",
     ]
+
+
+def test_hints_start_from_the_first_failing_line_and_go_from_nudge_to_change():
+    from kit.exercises.engine import Item
+
+    failing = Item(
+        "an output Dense(10)", False, "found Dense(3)", hints=("Look at the last layer.", "Use Dense(10).")
+    )
+    other = Item("one input", False, "found 2", hints=("Count the inputs.",))
+    result = CheckResult(
+        "demo", "A demo exercise", [Item("built", True), failing, other], None, ("General.",)
+    )
+    shown = [str(result.hint()) for _ in range(4)]
+    assert shown[0] == "Hint 1 of 3 for demo: about ✗ an output Dense(10): Look at the last layer."
+    assert shown[1] == "Hint 2 of 3 for demo: about ✗ an output Dense(10): Use Dense(10)."
+    assert shown[2] == "Hint 3 of 3 (the last one) for demo: General."
+    assert shown[3].startswith("No more hints")
+    # Once that line holds, the hints start again from the next failing one.
+    fixed = CheckResult("demo", "A demo exercise", [Item("built", True), other], None, ("General.",))
+    assert str(fixed.hint()) == "Hint 1 of 2 for demo: about ✗ one input: Count the inputs."
+
+
+def test_kit_check_hints_name_the_failing_requirement():
+    import keras
+
+    import kit
+
+    reset_hints()
+    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10, activation="softmax")])
+    result = kit.check("functional_mlp", lambda: model, save=False)
+    assert "about ✗ built with the functional API" in str(result.hint())
+    assert "keras.Model(inputs=x, outputs=y)" in str(result.hint())

@@ -35,10 +35,14 @@ class Requirement:
     test : callable
         ``test(subject) -> None | str``: ``None`` when it holds, otherwise a
         message naming what was found in the learner's model.
+    hints : tuple of str
+        What to look at when it fails, from a nudge to the concrete change;
+        ``result.hint()`` starts with them when this is the first failing line.
     """
 
     text: str
     test: Callable
+    hints: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Item:
     text: str
     passed: bool
     message: str = ""
+    hints: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def run_requirements(requirements, subject) -> list[Item]:
             message = str(unmet)
         except Exception as error:  # a broken learner model can break any probe
             message = f"could not check this on your model: {type(error).__name__}: {first_line(error)}"
-        items.append(Item(requirement.text, message is None, message or ""))
+        items.append(Item(requirement.text, message is None, message or "", requirement.hints))
     return items
 
 

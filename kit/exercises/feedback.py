@@ -21,17 +21,16 @@ __all__ = ["CheckResult", "Hint", "ProgressReport", "reset_hints"]
 
 TICK, CROSS = "✓", "✗"
 
-#: Hints revealed so far in this Python session, per exercise name. Kept here
-#: rather than on a result, so that re-running the check does not hide them.
-_REVEALED: dict[str, int] = {}
+#: Hints revealed so far in this Python session, per exercise name and first
+#: failing line. Kept here rather than on a result, so that re-running the
+#: check does not hide them.
+_REVEALED: dict[tuple[str, str], int] = {}
 
 
 def reset_hints(exercise: str | None = None) -> None:
     """Forget which hints were shown (for one exercise, or all)."""
-    if exercise is None:
-        _REVEALED.clear()
-    else:
-        _REVEALED.pop(exercise, None)
+    for key in [key for key in _REVEALED if exercise is None or key[0] == exercise]:
+        del _REVEALED[key]
 
 
 @dataclass(frozen=True)
@@ -98,11 +97,21 @@ class CheckResult:
         return [item.message for item in self.items if not item.passed]
 
     def hint(self) -> Hint:
-        """Reveal the next hint for this exercise (one more per call)."""
-        shown = _REVEALED.get(self.exercise, 0) + 1
-        _REVEALED[self.exercise] = min(shown, len(self.hints) + 1)
-        text = self.hints[shown - 1] if shown <= len(self.hints) else ""
-        return Hint(self.exercise, shown, len(self.hints), text)
+        """Reveal the next hint (one more per call).
+
+        The hints start from the first ✗ line, from a nudge to the concrete
+        change, then go on with the exercise's general hints.
+        """
+        failing = next((item for item in self.items if not item.passed), None)
+        about = failing.text if failing is not None and self.problem is None else ""
+        hints = tuple(dict.fromkeys((failing.hints if about else ()) + self.hints))
+        key = (self.exercise, about)
+        shown = _REVEALED.get(key, 0) + 1
+        _REVEALED[key] = min(shown, len(hints) + 1)
+        text = hints[shown - 1] if shown <= len(hints) else ""
+        if about and shown <= len(failing.hints):
+            text = f"about ✗ {about}: {text}"
+        return Hint(self.exercise, shown, len(hints), text)
 
     def _summary(self) -> str:
         if self.problem is not None:

@@ -115,7 +115,15 @@ def functional_api() -> Requirement:
             )
         return None
 
-    return Requirement("built with the functional API (keras.Input, then keras.Model)", test)
+    return Requirement(
+        "built with the functional API (keras.Input, then keras.Model)",
+        test,
+        hints=(
+            "A functional model is not a list of layers: it starts from a tensor.",
+            "Write x = keras.Input(shape=...), then y = SomeLayer(...)(x) for each layer, and "
+            "return keras.Model(inputs=x, outputs=y) instead of keras.Sequential([...]).",
+        ),
+    )
 
 
 def ports_requirement(kind: str, ports, part: str | None = None, what: str = "the model") -> Requirement:
@@ -128,7 +136,16 @@ def ports_requirement(kind: str, ports, part: str | None = None, what: str = "th
         found = subject.inputs(part) if kind == "input" else subject.outputs(part)
         return _compare_ports(kind, found, list(ports), what)
 
-    return Requirement(text, test)
+    names = ", ".join(repr(p.name) for p in ports)
+    return Requirement(
+        text,
+        test,
+        hints=(
+            f"Compare the model's {kind}s, one by one and in order, with the spec's list above.",
+            f"keras.Model(inputs=..., outputs=...) must list the {kind} tensors {names} in this order, "
+            f"each made by a layer created with that name= (for an input: keras.Input(shape=..., name=...)).",
+        ),
+    )
 
 
 def inputs(*ports, part=None, what="the model") -> Requirement:
@@ -198,7 +215,16 @@ def param_count(total: int, breakdown: str, part: str | None = None, what="the m
             f"gives {fmt_int(total)} = {breakdown}. Compare each layer's size with the spec."
         )
 
-    return Requirement(f"{prefix}{fmt_int(total)} parameters", test)
+    return Requirement(
+        f"{prefix}{fmt_int(total)} parameters",
+        test,
+        hints=(
+            "A wrong total means a layer of the wrong size, one too many, or a layer created twice "
+            "where it should be shared: the ✗ line lists each layer's count.",
+            f"The spec's total is {breakdown}: find the layer whose count differs and fix its units, "
+            "filters or kernel size (or call one layer object twice instead of creating two).",
+        ),
+    )
 
 
 #: Output checks by activation: (phrase for the text, test on a numpy array).
@@ -283,7 +309,11 @@ def all_trainable(part: str | None = None, what="the model") -> Requirement:
         )
 
     prefix = f"{what}: " if part else ""
-    return Requirement(f"{prefix}every parameter is trainable", test)
+    return Requirement(
+        f"{prefix}every parameter is trainable",
+        test,
+        hints=("Look for trainable=False in your code: nothing in this exercise is frozen.",),
+    )
 
 
 def _size(variable) -> int:
