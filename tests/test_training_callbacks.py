@@ -5,15 +5,10 @@ import json
 
 import numpy as np
 import pytest
+from training_support import keras
 
 from kit.training import callbacks, runs
 from kit.training.stopping import StopButton, StopRequested
-
-
-def keras():
-    import keras as module
-
-    return module
 
 
 def tiny_model():

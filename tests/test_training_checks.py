@@ -3,14 +3,9 @@ names the input or target, what was expected, what was given and a fix."""
 
 import numpy as np
 import pytest
+from training_support import keras
 
 from kit.training.checks import prepare
-
-
-def keras():
-    import keras as module
-
-    return module
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,10 @@
 
 import numpy as np
 import pytest
+from training_support import keras
 
 from kit.training.dataset_checks import checked_dataset, spec_like, unbatched
 from kit.training.ports import Port
-
-
-def keras():
-    import keras as module
-
-    return module
 
 
 def classifier():

@@ -1,28 +1,8 @@
 """Tests of kit.training.fingerprint: the same call finds its run, another call does not."""
 
-import numpy as np
+from training_support import build_classifier, data, keras
 
 from kit.training.fingerprint import default_run_dir, describe, run_fingerprint, without_names
-
-
-def keras():
-    import keras as module
-
-    return module
-
-
-def data(samples=256, features=6, seed=0):
-    generator = np.random.default_rng(seed)
-    x = generator.normal(size=(samples, features)).astype("float32")
-    y = (x[:, 0] > 0).astype("int64") + (x[:, 1] > 0.5)
-    return x, y
-
-
-def build_classifier(features=6, classes=3, name="classifier"):
-    layers = keras().layers
-    inputs = keras().Input((features,), name="features")
-    hidden = layers.Dense(16, activation="relu")(inputs)
-    return keras().Model(inputs, layers.Dense(classes, activation="softmax", name="kind")(hidden), name=name)
 
 
 def test_fingerprint_ignores_generated_names_but_not_data_or_batch():

@@ -3,14 +3,9 @@ and data put in their structure."""
 
 import numpy as np
 import pytest
+from training_support import keras
 
 from kit.training.ports import Port, arrange, by_name, check_model, model_inputs, model_outputs
-
-
-def keras():
-    import keras as module
-
-    return module
 
 
 def two_headed():

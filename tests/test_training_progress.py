@@ -1,28 +1,9 @@
 """Tests of kit.training.progress: the plain lines, the widget's state and figure,
 and what a real notebook kernel stores as the output of a training cell."""
 
-import numpy as np
 import pytest
 
 from kit.training import progress as train_progress
-
-
-def keras():
-    import keras as module
-
-    return module
-
-
-def tiny_fit(callback, epochs=3, samples=96, batch_size=16):
-    layers = keras().layers
-    inputs = keras().Input((3,))
-    model = keras().Model(inputs, layers.Dense(2, activation="softmax")(layers.Dense(4)(inputs)))
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    x = np.random.default_rng(0).normal(size=(samples, 3)).astype("float32")
-    y = (x[:, 0] > 0).astype("int64")
-    return model.fit(
-        x, y, epochs=epochs, batch_size=batch_size, validation_split=0.25, callbacks=[callback], verbose=0
-    )
 
 
 def test_outside_a_notebook_auto_means_text():

@@ -2,26 +2,9 @@
 the widget's state after a real fit."""
 
 import numpy as np
+from training_support import keras, tiny_fit
 
 from kit.training import progress as train_progress
-
-
-def keras():
-    import keras as module
-
-    return module
-
-
-def tiny_fit(callback, epochs=3, samples=96, batch_size=16):
-    layers = keras().layers
-    inputs = keras().Input((3,))
-    model = keras().Model(inputs, layers.Dense(2, activation="softmax")(layers.Dense(4)(inputs)))
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    x = np.random.default_rng(0).normal(size=(samples, 3)).astype("float32")
-    y = (x[:, 0] > 0).astype("int64")
-    return model.fit(
-        x, y, epochs=epochs, batch_size=batch_size, validation_split=0.25, callbacks=[callback], verbose=0
-    )
 
 
 def test_text_progress_prints_one_line_per_epoch(capsys):

@@ -5,22 +5,10 @@ import json
 
 import numpy as np
 import pytest
+from training_support import data, keras
 
 from kit.training import runs
 from kit.training.trainer import train
-
-
-def keras():
-    import keras as module
-
-    return module
-
-
-def data(samples=256, features=6, seed=0):
-    generator = np.random.default_rng(seed)
-    x = generator.normal(size=(samples, features)).astype("float32")
-    y = (x[:, 0] > 0).astype("int64") + (x[:, 1] > 0.5)
-    return x, y
 
 
 def test_checkpoint_holds_weights_optimizer_and_random_states(tmp_path):

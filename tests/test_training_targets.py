@@ -3,17 +3,11 @@ the targets, called directly (tests/test_training_checks.py goes through prepare
 
 import numpy as np
 import pytest
+from training_support import keras
 
 from kit.training import targets as train_targets
 from kit.training.ports import Port
 from kit.training.targets import check_target, combine_losses, losses_per_output, propose_loss
-
-
-def keras():
-    import keras as module
-
-    return module
-
 
 DIGIT = Port("digit", (None, 10), "float32", "softmax")
 SCORE = Port("score", (None, 1), "float32", "sigmoid")

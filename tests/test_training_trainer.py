@@ -12,30 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from training_support import build_classifier, data, keras
 
 from kit.training.trainer import train
 
 SCRIPTS = Path(__file__).parent / "train_scripts"
-
-
-def keras():
-    import keras as module
-
-    return module
-
-
-def data(samples=256, features=6, seed=0):
-    generator = np.random.default_rng(seed)
-    x = generator.normal(size=(samples, features)).astype("float32")
-    y = (x[:, 0] > 0).astype("int64") + (x[:, 1] > 0.5)
-    return x, y
-
-
-def build_classifier(features=6, classes=3, name="classifier"):
-    layers = keras().layers
-    inputs = keras().Input((features,), name="features")
-    hidden = layers.Dense(16, activation="relu")(inputs)
-    return keras().Model(inputs, layers.Dense(classes, activation="softmax", name="kind")(hidden), name=name)
 
 
 def build_two_headed():
