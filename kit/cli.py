@@ -6,6 +6,7 @@
     kit release    # regenerate exercises/*.ipynb from exercises/source/
     kit doctor     # versions, devices, Graphviz, memory, widgets; a fix for each problem
     kit binder-badge  # the Binder badge of this course's GitHub repository, for a README
+    kit grading-cells # (re)write the nbgrader test cells (points) of the exercise sources
 
 ``kit`` stays light: TensorFlow is imported by ``kit doctor`` only. The README's
 "Where it runs" section and ``binder/postBuild`` use these commands.
@@ -36,6 +37,7 @@ __all__ = [
     "main",
     "run_binder_badge",
     "run_doctor",
+    "run_grading_cells",
     "run_lab",
     "run_release",
 ]
@@ -157,6 +159,19 @@ def run_release(args, parser) -> int:
     return 0
 
 
+def run_grading_cells(args, parser) -> int:
+    from kit.exercises import release
+    from kit.exercises.grading import add_grading_cells
+
+    source = Path(args.source) if args.source else _course_or_exit(args.course, parser) / EXERCISE_SOURCES
+    if not source.is_dir() or not release.sources(source):
+        parser.error(f"expected instructor notebooks (*.ipynb) in {source}; found none")
+    for path in release.sources(source):
+        print(f"{path.name}: {add_grading_cells(path)} graded cells, 1 point each")
+    print("run `kit release` to update the learner notebooks")
+    return 0
+
+
 def run_doctor(args, parser) -> int:
     from kit import doctor
 
@@ -273,6 +288,21 @@ def build_parser() -> argparse.ArgumentParser:
         "Every problem comes with its fix. Exits 1 when a problem was found.",
     )
     doctor.set_defaults(run=run_doctor, parser=doctor)
+
+    grading = commands.add_parser(
+        "grading-cells",
+        help="(re)write the nbgrader test cells that give points",
+        description="Write, after the check cell of each instructor notebook, one autograded "
+        "nbgrader test cell per line of the exercise's checklist (1 point each). Running it "
+        "again changes nothing.",
+    )
+    grading.add_argument(
+        "--source", metavar="DIR", help=f"instructor notebooks (default: {EXERCISE_SOURCES.as_posix()})"
+    )
+    grading.add_argument(
+        "--course", metavar="PATH", help="the course folder (default: found from the current folder)"
+    )
+    grading.set_defaults(run=run_grading_cells, parser=grading)
 
     badge = commands.add_parser(
         "binder-badge",

@@ -68,7 +68,10 @@ def test_every_command_has_help(command, words):
     "arguments, message",
     [
         ([], "the following arguments are required: COMMAND"),
-        (["fly"], "invalid choice: 'fly' (choose from 'lab', 'release', 'doctor', 'binder-badge')"),
+        (
+            ["fly"],
+            "invalid choice: 'fly' (choose from 'lab', 'release', 'doctor', 'grading-cells', 'binder-badge')",
+        ),
         (["doctor", "--fast"], "unrecognized arguments: --fast"),
         (["lab", "--port", "99999"], "expected a port number (1-65535), got 99999"),
         (["lab", "--port", "eight"], "expected a port number (1-65535), got 'eight'"),
@@ -235,3 +238,20 @@ def test_binder_badge_without_a_github_remote_says_why(tmp_path):
         "binder-badge", "--course", git_course(tmp_path / "b", "https://gitlab.com/me/course.git")
     )
     assert elsewhere.returncode == 2 and "expected a GitHub remote" in " ".join(elsewhere.stderr.split())
+
+
+def test_grading_cells_command_writes_the_points_cells_once(tmp_path):
+    folder = tmp_path / "sources"
+    shutil.copytree(SOURCES, folder)
+    for path in folder.glob("*.ipynb"):  # start from sources without the cells
+        notebook = json.loads(path.read_text())
+        notebook["cells"] = [
+            c for c in notebook["cells"] if not c["metadata"].get("nbgrader", {}).get("grade")
+        ]
+        path.write_text(json.dumps(notebook))
+    first = kit("grading-cells", "--source", folder)
+    assert first.returncode == 0, first.stderr
+    assert "01_functional_mlp.ipynb: 8 graded cells, 1 point each" in first.stdout
+    written = {path.name: path.read_text() for path in folder.glob("*.ipynb")}
+    assert kit("grading-cells", "--source", folder).returncode == 0
+    assert written == {path.name: path.read_text() for path in folder.glob("*.ipynb")}
