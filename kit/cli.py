@@ -230,6 +230,18 @@ def _course_or_exit(explicit, parser) -> Path:
         parser.error(str(error))
 
 
+def _course_option(parser):
+    parser.add_argument(
+        "--course", metavar="PATH", help="the course folder (default: found from the current folder)"
+    )
+
+
+def _source_option(parser):
+    parser.add_argument(
+        "--source", metavar="DIR", help=f"instructor notebooks (default: {EXERCISE_SOURCES.as_posix()})"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kit",
@@ -253,9 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=_port, help="port to serve on (default: JupyterLab's, 8888 or the next free)"
     )
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser; print the address")
-    lab.add_argument(
-        "--course", metavar="PATH", help="the course folder (default: found from the current folder)"
-    )
+    _course_option(lab)
     lab.set_defaults(run=run_lab, parser=lab)
 
     release = commands.add_parser(
@@ -264,9 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write exercises/NN_name.ipynb from exercises/source/NN_name.ipynb: "
         "solutions replaced by stubs, hidden tests and outputs removed.",
     )
-    release.add_argument(
-        "--source", metavar="DIR", help=f"instructor notebooks (default: {EXERCISE_SOURCES.as_posix()})"
-    )
+    _source_option(release)
     release.add_argument(
         "--target", metavar="DIR", help=f"where student notebooks go (default: {EXERCISE_TARGET.as_posix()})"
     )
@@ -275,9 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write nothing; list out-of-date student notebooks and exit 1 if any",
     )
-    release.add_argument(
-        "--course", metavar="PATH", help="the course folder (default: found from the current folder)"
-    )
+    _course_option(release)
     release.set_defaults(run=run_release, parser=release)
 
     doctor = commands.add_parser(
@@ -296,12 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
         "nbgrader test cell per line of the exercise's checklist (1 point each). Running it "
         "again changes nothing.",
     )
-    grading.add_argument(
-        "--source", metavar="DIR", help=f"instructor notebooks (default: {EXERCISE_SOURCES.as_posix()})"
-    )
-    grading.add_argument(
-        "--course", metavar="PATH", help="the course folder (default: found from the current folder)"
-    )
+    _source_option(grading)
+    _course_option(grading)
     grading.set_defaults(run=run_grading_cells, parser=grading)
 
     badge = commands.add_parser(
@@ -312,9 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     badge.add_argument("--remote", default="origin", help="the git remote to read (default: origin)")
     badge.add_argument("--ref", default="HEAD", help="branch, tag or commit Binder builds (default: HEAD)")
-    badge.add_argument(
-        "--course", metavar="PATH", help="the course folder (default: found from the current folder)"
-    )
+    _course_option(badge)
     badge.set_defaults(run=run_binder_badge, parser=badge)
     return parser
 
