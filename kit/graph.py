@@ -29,6 +29,7 @@ __all__ = [
     "edge_attributes",
     "graph_of",
     "history",
+    "inputs_behind",
     "is_keras_tensor",
     "is_layer",
     "node_attributes",
@@ -169,6 +170,24 @@ def calls_in_model(model) -> set[tuple[int, int]]:
     """The calls that belong to ``model``'s graph, as ``(id(layer), node_index)`` pairs."""
     inputs, outputs = _endpoints(model)
     return {(id(node.operation), _node_index(node)) for node in _nodes_between(inputs, outputs)}
+
+
+def inputs_behind(outputs) -> list:
+    """The ``keras.Input`` tensors that ``outputs`` are computed from, in graph order.
+
+    Example
+    -------
+    >>> import keras
+    >>> a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    >>> y = keras.layers.concatenate([a, b])
+    >>> [t.name for t in inputs_behind([y])]
+    ['a', 'b']
+    """
+    return [
+        node.outputs[0]
+        for node in _nodes_between([], list(outputs))
+        if type(node.operation).__name__ == "InputLayer"
+    ]
 
 
 def graph_of(obj, with_config: bool = True) -> nx.MultiDiGraph:

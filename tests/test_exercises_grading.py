@@ -14,6 +14,7 @@ from pathlib import Path
 import keras
 import nbformat
 import pytest
+from exercise_support import run_cell
 from keras import layers
 
 import kit
@@ -74,7 +75,7 @@ def checker_points(name, code):
     cells = nbformat.read(SOURCES / f"{name}.ipynb", as_version=4).cells
     exercise = re.search(r'kit\.check\("(\w+)"', "\n".join(c.source for c in cells)).group(1)
     namespace = {"keras": keras, "layers": layers, "kit": kit}
-    exec(code, namespace)
+    run_cell(code, f"/tmp/kit-cells/{name}.py", namespace)
     result = kit.check(exercise, namespace["build_model"], save=False)
     return sum(item.passed for item in result.items)
 

@@ -154,8 +154,15 @@ def test_vqa_with_a_float_question_is_told_ids_are_integers():
 
 
 def test_vqa_with_inline_encoders_is_told_to_nest_them():
-    result = failing("vqa", vqa(nested=False), "'vision_encoder'", "no nested vision encoder")
-    assert any("no nested question encoder" in m for m in result.failures)
+    result = failing(
+        "vqa",
+        vqa(nested=False),
+        "'vision_encoder'",
+        "no nested model 'vision_encoder': the vision encoder's layers",
+    )
+    assert any(
+        "no nested model 'question_encoder': the question encoder's layers" in m for m in result.failures
+    )
 
 
 def test_vqa_without_softmax_is_told_the_answer_activation():
@@ -172,5 +179,7 @@ def test_vqa_with_a_small_lstm_names_it():
 
 
 def test_vqa_with_a_sequence_from_the_lstm_gets_advice_on_the_build_error():
-    result = failing("vqa", vqa(sequences=True), None, "no return_sequences=True")
+    result = failing(
+        "vqa", vqa(sequences=True), None, "A recurrent layer with return_sequences=True gives that"
+    )
     assert "A `Concatenate` layer requires inputs with matching shapes" in result.problem

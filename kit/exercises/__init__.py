@@ -131,5 +131,6 @@ def _advice(spec, message: str) -> str:
 
     for pattern, advice in spec.build_advice:
         if re.search(pattern, message):
-            return ("" if message.rstrip().endswith((".", "!", "?")) else ".") + " " + advice
+            text = advice(message) if callable(advice) else advice
+            return ("" if message.rstrip().endswith((".", "!", "?")) else ".") + " " + text
     return ""

@@ -73,9 +73,10 @@ class Exercise:
         Revealed one at a time, most general first. Never the solution code.
     expects : {"model", "pair"}
         What the builder returns.
-    build_advice : tuple of (str, str)
+    build_advice : tuple of (str, str or callable)
         ``(regex, advice)``: when building raises an error whose message
-        matches ``regex``, ``advice`` follows the error in the feedback.
+        matches ``regex``, ``advice`` (or ``advice(message)``) follows the
+        error in the feedback.
     """
 
     name: str

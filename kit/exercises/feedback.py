@@ -96,6 +96,21 @@ class CheckResult:
             return [self.problem]
         return [item.message for item in self.items if not item.passed]
 
+    @property
+    def first_failure(self) -> str:
+        """The first ✗ line and its message, as one line (``""`` when all hold).
+
+        Example
+        -------
+        >>> from kit.exercises.engine import Item
+        >>> CheckResult("demo", "A demo", [Item("one input", False, "none found")]).first_failure
+        '✗ one input: none found'
+        """
+        for mark, text, message in self._lines():
+            if mark == CROSS:
+                return f"{CROSS} {text}: {message}" if message else f"{CROSS} {text}"
+        return ""
+
     def hint(self) -> Hint:
         """Reveal the next hint (one more per call).
 

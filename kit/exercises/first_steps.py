@@ -331,6 +331,16 @@ def _custom_weights(subject):
         return f"{layer.name!r} has weights of shapes {shown}; expected (4, 10) and (10,){advice}."
     if len(layer.trainable_weights) != 2:
         return f"only {len(layer.trainable_weights)} of the weights of {layer.name!r} are trainable; expected both."
+    try:
+        fresh = type(layer)(10)
+    except Exception:  # __init__ needing other arguments is reported by the round trip
+        return None
+    if fresh.weights:
+        return (
+            f"{type(layer).__name__}(10) has weights before it is called: they are made in __init__, "
+            "where the input size is not known yet. Create them in build(input_shape), with the "
+            "kernel's shape (input_shape[-1], self.units)."
+        )
     return None
 
 
@@ -339,24 +349,49 @@ def _custom_math(subject):
     import numpy as np
 
     layer = _custom_layer(subject)
-    weights = {len(w.shape): keras.ops.convert_to_numpy(w) for w in layer.weights}
-    if set(weights) != {1, 2}:
+    if {len(w.shape) for w in layer.weights} != {1, 2}:
         raise Unmet("needs a kernel and a bias to compare with (see the weights above).")
-    x = np.random.default_rng(0).random((2, 4), dtype="float32")
+    rng = np.random.default_rng(0)
+    saved = [w.numpy() for w in layer.weights]
+    # Non-zero weights everywhere: a bias initialised to zeros and never added would go unseen.
+    for w in layer.weights:
+        w.assign(rng.normal(size=tuple(w.shape)).astype("float32"))
+    x = rng.random((2, 4), dtype="float32")
     try:
         y = keras.ops.convert_to_numpy(layer(x))
+        weights = {len(w.shape): keras.ops.convert_to_numpy(w) for w in layer.weights}
     except Exception as error:  # the learner's call() may fail in any way
         return f"calling {layer.name!r} on a (2, 4) batch raised {type(error).__name__}: {error}"
-    expected = x @ weights[2] + weights[1]
-    if y.shape != expected.shape or not np.allclose(y, expected, atol=1e-5):
-        return (
-            f"{layer.name!r} returns values that differ from inputs @ w + b (shape {format_shape(y.shape)})."
-        )
-    return None
+    finally:
+        for w, value in zip(layer.weights, saved):
+            w.assign(value)
+    product = x @ weights[2]
+    candidates = {
+        None: product + weights[1],
+        "the bias is never added: call() returns inputs @ w; return inputs @ w + b": product,
+        "it applies relu on top: call() must return inputs @ w + b alone, with no activation": np.maximum(
+            product + weights[1], 0
+        ),
+        "it subtracts the bias: call() must return inputs @ w + b": product - weights[1],
+    }
+    for meaning, expected in candidates.items():
+        if y.shape == expected.shape and np.allclose(y, expected, atol=1e-4):
+            return None if meaning is None else f"with non-zero weights, {layer.name!r} shows that {meaning}."
+    return (
+        f"{layer.name!r} returns values that differ from inputs @ w + b (shape {format_shape(y.shape)}), "
+        "checked with non-zero weights."
+    )
 
 
 def _custom_config(subject):
     layer = _custom_layer(subject)
+    cls = type(layer)
+    if not any("get_config" in vars(klass) for klass in cls.__mro__[: cls.__mro__.index(_layer_base())]):
+        return (
+            f"{cls.__name__} does not define get_config(). Keras 3 records plain __init__ arguments "
+            "by itself, but the exercise asks you to write it: return super().get_config() with "
+            "'units': self.units added."
+        )
     config = layer.get_config()
     if "units" not in config:
         return (
@@ -366,6 +401,12 @@ def _custom_config(subject):
     if config["units"] != 10:
         return f"get_config() gives units={config['units']!r}, expected 10."
     return None
+
+
+def _layer_base():
+    import keras
+
+    return keras.layers.Layer
 
 
 def _rebuild_advice(error) -> str:
@@ -390,6 +431,18 @@ def _custom_round_trip(subject):
         return (
             f"{cls.__name__}.from_config(layer.get_config()) raised {type(error).__name__}: "
             f"{line}.{_rebuild_advice(error)}"
+        )
+    lost = [key for key in ("name", "trainable", "dtype") if key not in config]
+    if lost:
+        return (
+            f"get_config() does not start from super().get_config(): the rebuilt layer loses its "
+            f"{', '.join(lost[:-1]) + ' and ' if len(lost) > 1 else ''}{lost[-1]} ({layer.name!r} comes back as {rebuilt.name!r}). Start from "
+            "config = super().get_config(), then add 'units'."
+        )
+    if rebuilt.name != layer.name:
+        return (
+            f"the rebuilt layer is named {rebuilt.name!r}, not {layer.name!r}: __init__ receives name, "
+            "trainable and dtype in **kwargs but does not hand them on. Call super().__init__(**kwargs)."
         )
     before = sorted(tuple(int(d) for d in w.shape) for w in layer.weights)
     after = sorted(tuple(int(d) for d in w.shape) for w in rebuilt.weights)

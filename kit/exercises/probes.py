@@ -18,6 +18,7 @@ __all__ = [
     "check_dense",
     "dense_chain",
     "flat_layers",
+    "followers",
     "join",
     "kernel",
     "nested_model",
@@ -57,6 +58,18 @@ def through_activation(subject, key, graph=None) -> str:
             break
         key = before[0]
     return key
+
+
+def followers(subject, key, graph=None) -> list[str]:
+    """The layers reading ``key``'s output, looking past layers that only apply an activation."""
+    g = subject.graph if graph is None else graph
+    found = []
+    for reader in subject.consumers(key, graph=g):
+        if g.nodes[reader]["class_name"] in ACTIVATION_LAYERS + ("Relu",):
+            found += followers(subject, reader, g)
+        else:
+            found.append(reader)
+    return found
 
 
 def output_layer(subject, position: int = 0, name: str | None = None, graph=None) -> str:
@@ -127,22 +140,48 @@ def reads(subject, key, node_index=None, graph=None) -> list[str]:
     return [through_activation(subject, k, g) for k in subject.producers(key, node_index, graph=g)]
 
 
-def nested_model(subject, name: str, what: str, feeds: str) -> str:
-    """The key of the nested model ``name`` (a model called as a layer)."""
+def nested_model(subject, name: str, what: str, feeds: str, holds=()) -> str:
+    """The key of the nested model ``name`` (a model called as a layer).
+
+    ``holds`` are the layer classes the nested model contains: when they sit
+    directly in the learner's model instead, the message says so.
+    """
     g = subject.graph
     models = [k for k in subject.keys() if g.nodes[k]["kind"] == "model"]
     if name in models:
         return name
+    unused = _unused_model(subject)
+    if unused:
+        raise Unmet(
+            f"your code builds the model {unused.target!r} (line {unused.line}: `{unused.text}`) but never "
+            f"calls it: the model uses other layers instead. Call it on {feeds!r}, {unused.target}({feeds})"
+        )
+    inline = [k for k in subject.keys(*holds) if holds]
+    build = (
+        f"Build the {what} as its own model, keras.Model(its input, its output, name={name!r}) or "
+        f"keras.Sequential([...], name={name!r}), and call it on {feeds!r}"
+    )
+    if inline:
+        raise Unmet(
+            f"no nested model {name!r}: the {what}'s layers ({quoted(inline)}) sit directly in "
+            f"{subject.model.name!r}. {build}"
+        )
     if models:
         raise Unmet(
             f"found the nested model{'s' if len(models) > 1 else ''} {quoted(models)} but none "
             f"named {name!r}: pass name={name!r} when you create the {what}"
         )
-    raise Unmet(
-        f"no nested {what}: its layers sit directly in {subject.model.name!r}. Build the "
-        f"{what} as its own model (keras.Model or keras.Sequential, name={name!r}) and "
-        f"call it on {feeds!r}"
-    )
+    raise Unmet(f"no nested {what}: its layers sit directly in {subject.model.name!r}. {build}")
+
+
+def _unused_model(subject):
+    """A model the learner's code builds, never calls and does not return (or ``None``)."""
+    code = subject.code
+    if code is None:
+        return None
+    called, returned = code.called_names(), code.returned_names()
+    unused = [a for a in code.models_built() if a.target not in called | returned]
+    return unused[0] if unused else None
 
 
 def dense_chain(subject, start: str, stop_classes=("Concatenate", "InputLayer"), graph=None) -> list[str]:

@@ -92,6 +92,21 @@ def _merge_two_calls(subject, shared_class, width, what):
     return join(problems)
 
 
+def _one_call_message(subject, key):
+    """Why the model holds one call of a layer meant to be called on both inputs."""
+    g = subject.graph
+    read = quoted(subject.producers(key))
+    for merge in subject.keys(*probes.MERGES):
+        joined = [(src, d["producer_node_index"]) for src, _, d in g.in_edges(merge, data=True)]
+        if len(joined) == 2 and joined[0] == joined[1] and joined[0][0] == key:
+            other = [p.name for p in subject.inputs() if p.name not in subject.producers(key)]
+            return (
+                f"{merge!r} joins the same tensor twice, the output of {key!r} on {read}, so the call on "
+                f"{quoted(other)} never reaches the model: join the two encodings, one per input"
+            )
+    return f"{key!r} is called once (on {read}); call the same instance on the other input too"
+
+
 def _binary_head(subject, reads_class):
     g = subject.graph
     key = probes.output_layer(subject)
@@ -123,11 +138,13 @@ def _shared_lstm(subject):
         )
     lstm = max(lstms, key=lambda k: g.nodes[k]["calls"])
     problems = []
-    if g.nodes[lstm]["calls"] == 1:
+    if g.nodes[lstm]["config"].get("return_sequences"):
         problems.append(
-            f"the LSTM {lstm!r} is called once (on {quoted(subject.producers(lstm))}); "
-            "call the same instance on the other tweet too"
+            f"the LSTM {lstm!r} has return_sequences=True, so it gives one vector per time step "
+            f"{probes.shape_note(g, lstm)} instead of one per tweet: remove return_sequences"
         )
+    if g.nodes[lstm]["calls"] == 1:
+        problems.append(_one_call_message(subject, lstm))
     units = g.nodes[lstm]["config"].get("units")
     if units != 64:
         problems.append(f"the shared LSTM {lstm!r} has {units} units, expected 64")
@@ -196,10 +213,48 @@ def _shared_conv(subject):
         problems.append(f"the shared convolution is named {conv!r}; pass name='shared_conv'")
     problems += check_conv(subject, conv, 16, 3, padding="same", role="the convolution")
     if g.nodes[conv]["calls"] != 2:
-        problems.append(
-            f"{conv!r} is called {plural(g.nodes[conv]['calls'], 'time')} in the model, expected 2"
-        )
+        problems.append(_calls_message(subject, conv))
     return join(problems)
+
+
+def _calls_message(subject, conv):
+    from kit.graph import calls_of
+
+    g = subject.graph
+    used = g.nodes[conv]["calls"]
+    made = len(calls_of(subject.layer(conv)))
+    if used == 1 and made == 2 and g.nodes[conv]["node_indices"] == [0]:
+        return (
+            f"{conv!r} was called twice, but the model holds only its call on "
+            f"{quoted(subject.producers(conv))} (node 0): in Keras 3, {conv}.output is the output of "
+            f"the first call, node 0, not of the last. Fetch the call on 'large' with "
+            f"kit.nodes.get_output_at({conv}, 1)"
+        )
+    return f"{conv!r} is called {plural(used, 'time')} in the model, expected 2"
+
+
+def _fetched_by_node(subject):
+    code = subject.code
+    if code is None:
+        return (
+            "the checker cannot read how the outputs were made: pass the function that builds the "
+            "model, kit.check('node_indexing', build_model), not the model."
+        )
+    fetched = code.first_arguments("get_output_at")
+    if not fetched:
+        return (
+            "the outputs are not fetched from the layer: take them with "
+            "kit.nodes.get_output_at(shared_conv, 1) and kit.nodes.get_output_at(shared_conv, 0)."
+        )
+    conv_variables = {a.target for a in code.call_results() if a.callee.split(".")[-1] == "Conv2D"}
+    kept = [a for a in code.call_results() if a.callee in conv_variables | fetched]
+    if kept:
+        lines = "; ".join(f"line {a.line}: `{a.text}`" for a in kept)
+        return (
+            f"your code kept the tensors the calls return ({lines}): call the layer without keeping "
+            "the result, then fetch each output with kit.nodes.get_output_at(layer, node)."
+        )
+    return None
 
 
 def _shared_conv_key(subject):
@@ -266,6 +321,9 @@ NODE_INDEXING = Exercise(
             "node 0 of 'shared_conv' is the call on 'small', node 1 the call on 'large'", _node_order
         ),
         Requirement("output 1 is node 1's output, output 2 is node 0's output", _outputs_by_node),
+        Requirement(
+            "the outputs are fetched with kit.nodes.get_output_at, not kept from the calls", _fetched_by_node
+        ),
         outputs(*NODES_OUT),
         param_count(conv_params(3, 3, 16), f"{conv_params(3, 3, 16)} (3·3·3·16 + 16, counted once)"),
         forward(NODES_IN, NODES_OUT, (None, None)),
@@ -323,7 +381,12 @@ def _shared_vision_model(subject):
     if key != "vision_model":
         problems.append(f"the nested model is named {key!r}; pass name='vision_model' to keras.Model")
     read = sorted(k for _, keys in _readers_of_calls(subject, key) for k in keys)
-    if read != ["digit_a", "digit_b"]:
+    if len(read) == 2 and read[0] == read[1]:
+        unused = "digit_b" if read[0] == "digit_a" else "digit_a"
+        problems.append(
+            f"{key!r} reads {read[0]!r} twice and {unused!r} is never used: call it once on each digit"
+        )
+    elif read != ["digit_a", "digit_b"]:
         problems.append(f"{key!r} reads {quoted(read)}; expected 'digit_a' and 'digit_b'")
     return join(problems)
 
@@ -341,7 +404,7 @@ def _vision_layers(subject):
     convs = subject.keys("Conv2D", graph=sub)
     problems = []
     for conv in convs:
-        problems += check_conv(subject, conv, 64, 3, role="vision layer", graph=sub)
+        problems += check_conv(subject, conv, 64, 3, "linear", role="vision layer", graph=sub)
     pool = sub.nodes[subject.keys("MaxPooling2D", graph=sub)[0]]["config"]
     if tuple(pool.get("pool_size", ())) != (2, 2):
         problems.append(f"the pooling uses pool_size {pool.get('pool_size')}, expected (2, 2)")
@@ -362,7 +425,8 @@ SHARED_VISION = Exercise(
         inputs(*DIGITS_IN),
         Requirement("one nested model 'vision_model' is called on both digits", _shared_vision_model),
         Requirement(
-            "vision_model: Conv2D(64, 3x3) twice, MaxPooling2D(2x2), Flatten → (None, 7744)", _vision_layers
+            "vision_model: Conv2D(64, 3x3) twice, no activation, MaxPooling2D(2x2), Flatten → (None, 7744)",
+            _vision_layers,
         ),
         Requirement(
             "the two feature vectors are concatenated into (None, 15488)",
@@ -433,6 +497,9 @@ def _shares_encoder(subject):
     if not mine:
         return "the encoder has no weights."
     if not mine & theirs:
+        first = _decoder_start(subject)
+        if first:
+            return first
         return (
             "none of the encoder's weights are in the autoencoder: it has its own copies of "
             "the layers, so training the autoencoder would leave the encoder untrained. Build "
@@ -448,6 +515,33 @@ def _shares_encoder(subject):
     return None
 
 
+def _decoder_start(subject):
+    """The message when the autoencoder's first layer reads its input and belongs to no encoder."""
+    graph = subject.graph_of("autoencoder")
+    source = subject.inputs("autoencoder")[0].name
+    first = subject.consumers(source, graph=graph)
+    units = [graph.nodes[k]["config"].get("units") for k in first]
+    if len(first) == 1 and units[0] == 64:
+        return (
+            f"the decoder starts from the input: its first layer {first[0]!r} (Dense(64)) reads "
+            f"{source!r} directly, so the encoder is not part of the autoencoder. Start the decoder "
+            "from the encoder's output (encoder_output, or encoder(...))."
+        )
+    return None
+
+
+def _pair_order(subject):
+    encoder, autoencoder = subject.parts["encoder"], subject.parts["autoencoder"]
+    widths = [tuple(t.shape)[-1] for t in (*encoder.outputs, *autoencoder.outputs)]
+    if widths == [16, 128] or (len(encoder.layers) > len(autoencoder.layers) and widths[0] == 16):
+        return (
+            f"the pair is reversed: the first model, {encoder.name!r}, outputs {widths[0]} numbers like an "
+            f"autoencoder and the second, {autoencoder.name!r}, {widths[1]} like the encoder. "
+            "Return them in the order return encoder, autoencoder."
+        )
+    return None
+
+
 _ENCODER_PARAMS = dense_params(16, 32) + dense_params(32, 64) + dense_params(64, 128)
 _DECODER_PARAMS = dense_params(128, 64) + dense_params(64, 32) + dense_params(32, 16)
 
@@ -458,6 +552,7 @@ REUSABLE_ENCODER = Exercise(
     outputs=AUTOENCODER_OUT,
     expects="pair",
     requirements=(
+        Requirement("the function returns (encoder, autoencoder), in that order", _pair_order),
         inputs(*ENCODER_IN, part="encoder", what="the encoder"),
         outputs(*ENCODER_OUT, part="encoder", what="the encoder"),
         Requirement(

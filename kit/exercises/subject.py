@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import inspect
 import re
-import traceback
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from kit import graph as kgraph
 
@@ -86,13 +84,23 @@ class Subject:
         ``{"encoder": e, "autoencoder": a}``).
     label : str
         How to name the learner's object in messages, e.g. ``"build_model()"``.
+    builder : callable or None
+        The function that built the model, when the learner passed one.
     """
 
-    def __init__(self, parts: dict, label: str, main: str = "model"):
+    def __init__(self, parts: dict, label: str, main: str = "model", builder=None):
         self.parts = parts
         self.model = parts[main]
         self.label = label
+        self.builder = builder
         self._forward_cache: dict = {}
+
+    @cached_property
+    def code(self):
+        """The learner's builder function as :class:`~kit.exercises.code.LearnerCode` (or ``None``)."""
+        from kit.exercises.code import LearnerCode
+
+        return None if self.builder is None else LearnerCode.of(self.builder)
 
     # --- the graph ----------------------------------------------------------
 
@@ -148,7 +156,7 @@ class Subject:
             following = g.nodes[after[0]]
             if following["class_name"] == "Activation":
                 return following["config"].get("activation", "linear")
-            if following["class_name"] in ("ReLU", "Softmax"):
+            if following["class_name"] in ("ReLU", "Softmax", "Relu", "Sigmoid"):
                 return following["class_name"].lower()
         return "linear"
 
@@ -288,11 +296,11 @@ def resolve(obj, expects: str = "model", pair: tuple = ("encoder", "autoencoder"
     >>> resolve(None).message.startswith("got None")
     True
     """
-    label = DEFAULT_LABEL
+    label, builder = DEFAULT_LABEL, None
     if _is_not_implemented(obj):
         return Problem(STUB_MESSAGE.format(label="The exercise cell"))
     if callable(obj) and not inspect.isclass(obj) and not _is_keras(obj):
-        label = f"{_callable_name(obj)}()"
+        label, builder = f"{_callable_name(obj)}()", obj
         built = _call_builder(obj, label)
         if isinstance(built, Problem):
             return built
@@ -314,11 +322,11 @@ def resolve(obj, expects: str = "model", pair: tuple = ("encoder", "autoencoder"
             "a variable, the cell that should have assigned it did not run or returned nothing."
         )
     if expects == "pair":
-        return _resolve_pair(obj, label, pair)
+        return _resolve_pair(obj, label, pair, builder)
     problem = _model_problem(obj, label)
     if problem:
         return problem
-    subject = Subject({"model": obj}, label)
+    subject = Subject({"model": obj}, label, builder=builder)
     try:
         _ = subject.graph  # built now, so that a broken model is reported here
     except (TypeError, ValueError) as error:
@@ -330,7 +338,7 @@ def _model_source(label: str) -> str:
     return "the model you passed" if label == DEFAULT_LABEL else f"the model from {label}"
 
 
-def _resolve_pair(obj, label, roles):
+def _resolve_pair(obj, label, roles, builder=None):
     wanted = f"the pair ({roles[0]}, {roles[1]})"
     if not isinstance(obj, (tuple, list)) or len(obj) != 2:
         what = describe(obj)
@@ -345,7 +353,7 @@ def _resolve_pair(obj, label, roles):
         parts[role] = item
     if parts[roles[0]] is parts[roles[1]]:
         return Problem(f"{label} gave the same model twice; expected {wanted}.")
-    subject = Subject(parts, label, main=roles[1])
+    subject = Subject(parts, label, main=roles[1], builder=builder)
     try:
         _ = subject.graph  # built now, so that a broken model is reported here
         subject.graph_of(roles[0])
@@ -418,22 +426,6 @@ def _call_builder(fn, label):
     except NotImplementedError:
         return Problem(STUB_MESSAGE.format(label=label))
     except Exception as error:  # the learner's code may fail in any way
-        where = _where_in_learner_code(error)
-        return Problem(
-            f"{label} raised {type(error).__name__}{where} while building the model: {first_line(error)}"
-        )
+        from kit.exercises.build_errors import explain
 
-
-def _where_in_learner_code(error) -> str:
-    """`` (line 7 of build_model)`` for the deepest frame outside the libraries."""
-    library = re.compile(r"site-packages|dist-packages|/lib/python\d")
-    kit_dir = str(Path(__file__).resolve().parents[1])
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if not library.search(frame.filename) and not frame.filename.startswith(kit_dir)
-    ]
-    if not frames:
-        return ""
-    frame = frames[-1]
-    return f" (line {frame.lineno}, in {frame.name})"
+        return Problem(explain(error, label))

@@ -52,9 +52,10 @@ def _towers(subject):
     pools = [k for k in starts if g.nodes[k]["class_name"] == "MaxPooling2D"]
     if len(convs) != 2 or len(pools) != 1 or len(starts) != 3:
         found = ", ".join(layer_phrase(g, k) for k in starts) or "nothing"
+        count = {1: "found one tower: ", 2: "found two towers: ", 3: ""}.get(len(starts), "")
         return (
-            f"{image!r} feeds {found}; expected three towers starting with two Conv2D(64, (1, 1)) "
-            "and one MaxPooling2D((3, 3), strides=(1, 1), padding='same')."
+            f"{count}{image!r} feeds {found}; expected three towers starting with two "
+            "Conv2D(64, (1, 1)) and one MaxPooling2D((3, 3), strides=(1, 1), padding='same')."
         )
     problems = []
     for key in convs:
@@ -94,7 +95,18 @@ def _channel_concat(subject):
     g = subject.graph
     concats = subject.keys("Concatenate")
     if not concats:
-        return "no Concatenate layer: join the three towers with keras.layers.concatenate([...], axis=-1)."
+        merges = [
+            k for k in subject.keys(*probes.MERGES) if k in reads(subject, subject.graph.graph["outputs"][0])
+        ]
+        merges = merges or subject.keys(*probes.MERGES)
+        found = (
+            f"the towers are merged by {layer_phrase(g, merges[0])}, which "
+            f"{'adds them' if g.nodes[merges[0]]['class_name'] == 'Add' else 'combines them value by value'}; "
+            "an Inception module keeps every tower's channels side by side. "
+            if merges
+            else "no Concatenate layer. "
+        )
+        return f"{found}Join the three towers with keras.layers.concatenate([...], axis=-1)."
     concat = concats[0]
     problems = []
     joined = subject.producers(concat)
@@ -111,6 +123,26 @@ def _channel_concat(subject):
             "the last axis: use concatenate([...], axis=-1) to get (None, 32, 32, 192)"
         )
     return join(problems)
+
+
+def _tower_sizes_advice(message: str) -> str:
+    """What shrank a tower, read from the sizes in Keras's message about the concatenation."""
+    import re
+
+    sizes = {int(rows) for rows in re.findall(r"\(None, (\d+), \d+, \d+\)", message)} - {32}
+    causes = []
+    if any(size > 16 for size in sizes):
+        causes.append(
+            "a Conv2D without padding='same' shrinks the image (a 3x3 kernel gives 30x30, a 5x5 "
+            "28x28): give every Conv2D padding='same'"
+        )
+    if any(size <= 16 for size in sizes):
+        causes.append(
+            "a pooling with its default strides divides the image by its pool size (3x3 gives "
+            "11x11 or 10x10): use MaxPooling2D((3, 3), strides=(1, 1), padding='same')"
+        )
+    found = " and ".join(f"{size}x{size}" for size in sorted(sizes, reverse=True))
+    return f"The towers must all stay 32x32 to be joined, but some are {found}: " + "; ".join(causes) + "."
 
 
 _INCEPTION_PARAMS = 3 * conv_params(1, 3, 64) + conv_params(3, 64, 64) + conv_params(5, 64, 64)
@@ -141,13 +173,7 @@ INCEPTION_MODULE = Exercise(
         "Keras images are channels_last: (batch, rows, columns, channels). The guide's "
         "axis=1 stacks rows; the channel axis is -1 (or 3).",
     ),
-    build_advice=(
-        (
-            r"Concatenate.*matching shapes",
-            "The towers have different heights or widths: give every Conv2D padding='same' and the "
-            "pooling strides=(1, 1) with padding='same', so that all three towers stay 32x32.",
-        ),
-    ),
+    build_advice=((r"Concatenate.*matching shapes", lambda message: _tower_sizes_advice(message)),),
 )
 
 
@@ -179,7 +205,8 @@ def _block(subject):
         (
             k
             for k in readers
-            if k != shortcut and any(g.nodes[c]["class_name"] == "Conv2D" for c in subject.consumers(k))
+            if k != shortcut
+            and any(g.nodes[c]["class_name"] == "Conv2D" for c in probes.followers(subject, k))
         ),
         None,
     )
@@ -192,7 +219,9 @@ def _main_path(subject):
     if first is None:
         return "no 3x3 Conv2D reads 'features': the main path starts with Conv2D(32, 3, padding='same', activation='relu')."
     problems = check_conv(subject, first, 32, 3, "relu", "same", role="the first convolution")
-    second = [k for k in subject.consumers(first) if g.nodes[k]["class_name"] == "Conv2D" and k != shortcut]
+    second = [
+        k for k in probes.followers(subject, first) if g.nodes[k]["class_name"] == "Conv2D" and k != shortcut
+    ]
     if len(second) != 1:
         return join(
             problems
@@ -306,12 +335,13 @@ VQA_IN = (
 )
 VQA_OUT = (Port("answer", (None, 100)),)
 _VQA_CONVS = (16, 16, 32, 32)
+_VQA_PADDING = ("same", "valid", "same", "valid")
 _VISION_OUT = 6 * 6 * 32
 
 
 def _vision_encoder(subject):
     g = subject.graph
-    key = probes.nested_model(subject, "vision_encoder", "vision encoder", "image")
+    key = probes.nested_model(subject, "vision_encoder", "vision encoder", "image", holds=("Conv2D",))
     problems = []
     if subject.producers(key) != ["image"]:
         problems.append(f"{key!r} reads {quoted(subject.producers(key))}, expected 'image'")
@@ -322,8 +352,8 @@ def _vision_encoder(subject):
     filters = [sub.nodes[k]["config"].get("filters") for k in convs]
     if tuple(filters) != _VQA_CONVS:
         problems.append(f"its Conv2D layers have {filters or 'no'} filters; expected {list(_VQA_CONVS)}")
-    for conv in convs:
-        problems += check_conv(subject, conv, None, 3, "relu", role="vision layer", graph=sub)
+    for conv, padding in zip(convs, _VQA_PADDING):
+        problems += check_conv(subject, conv, None, 3, "relu", padding, role="vision layer", graph=sub)
     pools = subject.keys("MaxPooling2D", graph=sub)
     if len(pools) != 2:
         problems.append(f"it has {plural(len(pools), 'MaxPooling2D')}, expected 2")
@@ -337,7 +367,9 @@ def _vision_encoder(subject):
 
 def _question_encoder(subject):
     g = subject.graph
-    key = probes.nested_model(subject, "question_encoder", "question encoder", "question")
+    key = probes.nested_model(
+        subject, "question_encoder", "question encoder", "question", holds=("Embedding", "LSTM")
+    )
     problems = []
     if subject.producers(key) != ["question"]:
         problems.append(f"{key!r} reads {quoted(subject.producers(key))}, expected 'question'")
@@ -431,9 +463,8 @@ VQA = Exercise(
     build_advice=(
         (
             r"Concatenate.*matching shapes",
-            "Both encodings must be single vectors before they are joined: end the vision encoder "
-            "with Flatten() and let the question LSTM return only its last output "
-            "(no return_sequences=True).",
+            "Both encodings must be single vectors before they are joined: the vision encoder ends "
+            "with Flatten().",
         ),
     ),
 )
