@@ -7,6 +7,8 @@
     kit doctor     # versions, devices, Graphviz, memory, widgets; a fix for each problem
     kit binder-badge  # the Binder badge of this course's GitHub repository, for a README
     kit grading-cells # (re)write the nbgrader test cells (points) of the exercise sources
+    kit solution NAME # the solution of an exercise, once you have checked your own attempt
+    kit hide-solutions # move the instructor notebooks out of the learners' home (course images)
 
 ``kit`` stays light: TensorFlow is imported by ``kit doctor`` only. The README's
 "Where it runs" section and ``binder/postBuild`` use these commands.
@@ -38,6 +40,8 @@ __all__ = [
     "run_binder_badge",
     "run_doctor",
     "run_grading_cells",
+    "run_hide_solutions",
+    "run_solution",
     "run_lab",
     "run_release",
 ]
@@ -169,6 +173,37 @@ def run_grading_cells(args, parser) -> int:
     for path in release.sources(source):
         print(f"{path.name}: {add_grading_cells(path)} graded cells, 1 point each")
     print("run `kit release` to update the learner notebooks")
+    return 0
+
+
+def run_solution(args, parser) -> int:
+    from kit.exercises import solutions
+
+    try:
+        course = find_course(args.course)
+    except CourseNotFound:
+        course = None
+    try:
+        code = solutions.solution_code(args.name, course, anyway=args.anyway)
+    except (ValueError, TypeError) as error:
+        parser.error(str(error))
+    except (solutions.NotTriedYet, FileNotFoundError) as error:
+        print(f"kit solution: {error}", file=sys.stderr)
+        return 1
+    print(f"# The solution of {args.name}: compare it with yours, then close this.\n")
+    print(code)
+    return 0
+
+
+def run_hide_solutions(args, parser) -> int:
+    from kit.exercises import solutions
+
+    root = _course_or_exit(args.course, parser)
+    try:
+        target = solutions.hide(root)
+    except FileNotFoundError as error:
+        parser.error(str(error))
+    print(f"moved the instructor notebooks to {target}; `kit solution NAME` reads them there")
     return 0
 
 
@@ -305,6 +340,28 @@ def build_parser() -> argparse.ArgumentParser:
     _source_option(grading)
     _course_option(grading)
     grading.set_defaults(run=run_grading_cells, parser=grading)
+
+    solution = commands.add_parser(
+        "solution",
+        help="print the solution of an exercise you have tried",
+        description="Print the solution of an exercise, once `kit.check` has run on your own "
+        "attempt at least once. On Binder and JupyterHub the solutions are kept out of the file "
+        "browser; this command is the way to them.",
+    )
+    solution.add_argument("name", help="the exercise, e.g. functional_mlp (kit.exercises.names())")
+    solution.add_argument("--anyway", action="store_true", help="show it even if you have not tried yet")
+    _course_option(solution)
+    solution.set_defaults(run=run_solution, parser=solution)
+
+    hide = commands.add_parser(
+        "hide-solutions",
+        help="move the instructor notebooks out of the learners' home",
+        description="Move exercises/source/ into the Python environment (share/kit/solutions), "
+        "out of the file browser; `kit solution` still finds them. For course images: "
+        "binder/postBuild runs it after `kit release`.",
+    )
+    _course_option(hide)
+    hide.set_defaults(run=run_hide_solutions, parser=hide)
 
     badge = commands.add_parser(
         "binder-badge",

@@ -223,9 +223,19 @@ def test_fresh_environment_from_binder_alone_runs_the_first_notebook(tmp_path):
     assert Path(where.stdout.strip()).is_relative_to(repository), where.stdout
 
     _run(["bash", str(repository / "binder" / "postBuild")], cwd=repository, env=session, timeout=600)
-    sources = sorted(path.name for path in (repository / "exercises" / "source").glob("*.ipynb"))
+    sources = sorted(path.name for path in (ROOT / "exercises" / "source").glob("*.ipynb"))
     released = sorted(path.name for path in (repository / "exercises").glob("*.ipynb"))
     assert sources and released == sources
+    # No solution is left where the learners' file browser looks; `kit solution` still finds them.
+    assert not (repository / "exercises" / "source").exists()
+    assert not [path for path in repository.rglob("*.ipynb") if "BEGIN SOLUTION" in path.read_text()]
+    solution = _run(
+        [str(venv / "bin" / "kit"), "solution", "functional_mlp", "--anyway"],
+        cwd=home,
+        env=session,
+        timeout=120,
+    )
+    assert 'name="digits"' in solution.stdout
     assert _first_page(venv, repository, session) == "/lab/tree/notebooks/00_start_here.ipynb"
 
     _run(

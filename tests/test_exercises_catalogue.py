@@ -76,3 +76,32 @@ def builder_source(name):
     [path] = [p for p in SOURCE_DIR.glob("*.ipynb") if p.stem.split("_", 1)[1] == name]
     notebook = nbformat.read(path, as_version=4)
     return next(c.source for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
+
+
+def task_text(name):
+    [path] = [p for p in SOURCE_DIR.glob("*.ipynb") if p.stem.split("_", 1)[1] == name]
+    cells = nbformat.read(path, as_version=4).cells
+    return "\n".join(c.source for c in cells if c.cell_type == "markdown" and "## Your task" in c.source)
+
+
+@pytest.mark.parametrize("name", names())
+def test_each_task_text_says_what_the_checker_checks(name):
+    from kit.exercises import exercise
+
+    spec, text = exercise(name), task_text(name)
+    texts = [r.text for r in spec.requirements]
+    assert ("every parameter is trainable" in texts) == ("nothing frozen" in text), name
+    if len(spec.inputs) > 1 or spec.expects == "pair":
+        assert "in that order" in text, name
+    for port in spec.inputs + spec.outputs:
+        if port.name:
+            assert f'"{port.name}"' in text, (name, port.name)
+    demanded = {
+        "node_indexing": ["kit.nodes.get_output_at", "pass it the function"],
+        "shared_vision": ["no activation", '"vision_model"'],
+        "vqa": ['"question_encoder"', "work on its own", "not rewritten inline", "padding"],
+        "custom_layer": ["super().__init__(**kwargs)", "super().get_config()", "name included", "`build`"],
+        "reusable_encoder": ["(encoder, autoencoder)", "encoder's own layers"],
+    }
+    for words in demanded.get(name, []):
+        assert words in text, (name, words)

@@ -14,6 +14,7 @@ from pathlib import Path
 import keras
 import nbformat
 import pytest
+from checker_corpus import ANSWERS
 from exercise_support import run_cell
 from keras import layers
 
@@ -23,26 +24,11 @@ from kit.exercises.grading import add_grading_cells, grading_cells, unmet
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "exercises" / "source"
 BIN = Path(sys.executable).parent
-#: exercise source -> two wrong answers, each a change to the solution's code.
+#: exercise source -> two wrong answers of the checker's corpus (tests/checker_corpus.py).
 WRONG = {
-    "01_functional_mlp": [
-        ("Dense(64", "Dense(32"),
-        ('activation="softmax"', 'activation="relu"'),
-    ],
-    "04_node_indexing": [
-        (
-            "get_output_at(shared_conv, 1), kit.nodes.get_output_at(shared_conv, 0)",
-            "get_output_at(shared_conv, 0), kit.nodes.get_output_at(shared_conv, 1)",
-        ),
-        ("outputs = [kit.nodes.get_output_at(shared_conv, 1)", "outputs = [shared_conv.output"),
-    ],
-    "06_residual_projection": [
-        (
-            'main = layers.Conv2D(32, (3, 3), padding="same")(main)',
-            'main = layers.Conv2D(32, (3, 3), padding="same", activation="relu")(main)',
-        ),
-        ('block_output = layers.Activation("relu")(summed)', "block_output = summed"),
-    ],
+    "01_functional_mlp": ("hidden-32", "relu-output"),
+    "04_node_indexing": ("nodes-swapped", "layer-output"),
+    "06_residual_projection": ("relu-before-sum", "no-relu-after"),
 }
 STUDENTS = ("solution", "untouched", "wrong_1", "wrong_2")
 CONFIG = """c = get_config()
@@ -59,13 +45,13 @@ def answer(name, student):
     """The code of a student's solution cell (None: the release's stub, untouched)."""
     if student == "untouched":
         return None
-    code = solution_cell(nbformat.read(SOURCES / f"{name}.ipynb", as_version=4)).source
-    code = "\n".join(line for line in code.split("\n") if "SOLUTION" not in line)
     if student.startswith("wrong_"):
-        old, new = WRONG[name][int(student[-1]) - 1]
-        assert old in code
-        code = code.replace(old, new)
-    return code
+        label = WRONG[name][int(student[-1]) - 1]
+        key = name.split("_", 1)[1] + "-" + label
+        [wrong] = [a for a in ANSWERS if a.key == key]
+        return wrong.code
+    code = solution_cell(nbformat.read(SOURCES / f"{name}.ipynb", as_version=4)).source
+    return "\n".join(line for line in code.split("\n") if "SOLUTION" not in line)
 
 
 def checker_points(name, code):

@@ -74,8 +74,22 @@ FUNCTIONAL_MLP = Exercise(
     requirements=(
         functional_api(),
         inputs(*MLP_IN),
-        Requirement("two hidden Dense(64) layers with relu", _mlp_hidden),
-        Requirement("an output Dense(10) with softmax", _mlp_output),
+        Requirement(
+            "two hidden Dense(64) layers with relu",
+            _mlp_hidden,
+            hints=(
+                "Count the Dense layers between 'pixels' and 'digits': two, each with 64 units.",
+                "Each hidden layer is layers.Dense(64, activation='relu'), called on the tensor before it.",
+            ),
+        ),
+        Requirement(
+            "an output Dense(10) with softmax",
+            _mlp_output,
+            hints=(
+                "Ten classes need ten outputs that read as probabilities.",
+                "End with layers.Dense(10, activation='softmax', name='digits').",
+            ),
+        ),
         outputs(*MLP_OUT),
         param_count(
             dense_params(784, 64) + dense_params(64, 64) + dense_params(64, 10),
@@ -260,13 +274,45 @@ MULTI_IO = Exercise(
     requirements=(
         inputs(*HEADLINE_IN),
         outputs(*HEADLINE_OUT),
-        Requirement("the headline goes through Embedding(10000, 512) then LSTM(32)", _headline_encoder),
-        Requirement("'aux_output' is Dense(1, sigmoid) right on the LSTM output", _aux_output),
-        Requirement("the LSTM output and 'aux_input' are concatenated", _headline_merge),
-        Requirement("three Dense(64, relu) then 'main_output' Dense(1, sigmoid)", _headline_head),
+        Requirement(
+            "the headline goes through Embedding(10000, 512) then LSTM(32)",
+            _headline_encoder,
+            hints=(
+                "Word ids become vectors in an Embedding, and the LSTM reads those vectors.",
+                "layers.LSTM(32)(layers.Embedding(input_dim=10000, output_dim=512)(main_input)), with no return_sequences.",
+            ),
+        ),
+        Requirement(
+            "'aux_output' is Dense(1, sigmoid) right on the LSTM output",
+            _aux_output,
+            hints=(
+                "The auxiliary output branches off before the concatenation.",
+                "aux_output = layers.Dense(1, activation='sigmoid', name='aux_output')(lstm_out).",
+            ),
+        ),
+        Requirement(
+            "the LSTM output and 'aux_input' are concatenated",
+            _headline_merge,
+            hints=(
+                "The main path joins the headline's encoding with the extra numbers.",
+                "x = layers.concatenate([lstm_out, aux_input]).",
+            ),
+        ),
+        Requirement(
+            "three Dense(64, relu) then 'main_output' Dense(1, sigmoid)",
+            _headline_head,
+            hints=(
+                "Count the Dense layers after the concatenation: three hidden ones, then the output.",
+                "Three times x = layers.Dense(64, activation='relu')(x), then layers.Dense(1, activation='sigmoid', name='main_output')(x).",
+            ),
+        ),
         Requirement(
             "compiled with a binary cross-entropy per output, weighted main_output 1, aux_output 0.2",
             _headline_compiled,
+            hints=(
+                "Compile inside build_model, before returning the model, with one loss per output.",
+                "model.compile(optimizer='rmsprop', loss={'main_output': 'binary_crossentropy', 'aux_output': 'binary_crossentropy'}, loss_weights={'main_output': 1.0, 'aux_output': 0.2}).",
+            ),
         ),
         param_count(
             embedding_params(10000, 512)
@@ -487,12 +533,54 @@ CUSTOM_LAYER = Exercise(
     outputs=CUSTOM_OUT,
     requirements=(
         inputs(*CUSTOM_IN),
-        Requirement("the model's one layer is your own Layer subclass", _custom_is_own),
-        Requirement("it creates a kernel (4, 10) and a bias (10,) in build()", _custom_weights),
-        Requirement("it computes inputs @ kernel + bias", _custom_math),
-        Requirement("get_config() records units=10", _custom_config),
-        Requirement("from_config(get_config()) rebuilds the same layer", _custom_round_trip),
-        Requirement("the model survives keras.Model.from_config with custom_objects", _model_round_trip),
+        Requirement(
+            "the model's one layer is your own Layer subclass",
+            _custom_is_own,
+            hints=(
+                "The model holds one layer, an instance of your class, not a built-in Dense.",
+                "outputs = CustomDense(10)(features), with class CustomDense(keras.layers.Layer).",
+            ),
+        ),
+        Requirement(
+            "it creates a kernel (4, 10) and a bias (10,) in build()",
+            _custom_weights,
+            hints=(
+                "Weights belong in build(input_shape), where the input size is known.",
+                "self.w = self.add_weight(shape=(input_shape[-1], self.units)) and self.b = self.add_weight(shape=(self.units,)), both in build.",
+            ),
+        ),
+        Requirement(
+            "it computes inputs @ kernel + bias",
+            _custom_math,
+            hints=(
+                "call() returns the product plus the bias, and nothing else.",
+                "return keras.ops.matmul(inputs, self.w) + self.b.",
+            ),
+        ),
+        Requirement(
+            "get_config() records units=10",
+            _custom_config,
+            hints=(
+                "Write get_config in your class: it returns what __init__ needs.",
+                "config = super().get_config(); config['units'] = self.units; return config.",
+            ),
+        ),
+        Requirement(
+            "from_config(get_config()) rebuilds the same layer",
+            _custom_round_trip,
+            hints=(
+                "The rebuilt layer must have the same units and the same name.",
+                "__init__(self, units=32, **kwargs) calls super().__init__(**kwargs), and get_config starts from super().get_config().",
+            ),
+        ),
+        Requirement(
+            "the model survives keras.Model.from_config with custom_objects",
+            _model_round_trip,
+            hints=(
+                "If the layer round-trips on its own, the model does too.",
+                "Fix the lines above first: get_config and __init__ must agree on their arguments.",
+            ),
+        ),
         outputs(*CUSTOM_OUT),
         param_count(dense_params(4, 10), f"{dense_params(4, 10)} (4·10 + 10)"),
     ),

@@ -281,7 +281,15 @@ def forward(spec_inputs, spec_outputs, kinds, part: str | None = None, what="the
                 problems.append(f"{name} has negative values (min {y.min():.3g}); it should end with relu")
         return "; ".join(problems) + "." if problems else None
 
-    return Requirement(text, test)
+    return Requirement(
+        text,
+        test,
+        hints=(
+            "The ✗ line says which output is off: its shape, or values its activation cannot give.",
+            "Run your model on a batch yourself, e.g. model(np.zeros((2, ...))), and compare each "
+            "output's shape and range with the line above; the output layer's activation sets the range.",
+        ),
+    )
 
 
 def all_trainable(part: str | None = None, what="the model") -> Requirement:

@@ -161,13 +161,29 @@ SIAMESE_LSTM = Exercise(
     outputs=TWEETS_OUT,
     requirements=(
         inputs(*TWEETS_IN),
-        Requirement("one LSTM(64) object encodes both tweets (called twice, not copied)", _shared_lstm),
+        Requirement(
+            "one LSTM(64) object encodes both tweets (called twice, not copied)",
+            _shared_lstm,
+            hints=(
+                "One layer object, two calls: create the LSTM once.",
+                "shared_lstm = layers.LSTM(64); encoded_a = shared_lstm(tweet_a); encoded_b = shared_lstm(tweet_b).",
+            ),
+        ),
         Requirement(
             "the two encodings are concatenated into (None, 128)",
             lambda s: _merge_two_calls(s, "LSTM", 128, "tweet encodings"),
+            hints=(
+                "Join the two tweets' encodings, one from each call.",
+                "merged = layers.concatenate([encoded_a, encoded_b], axis=-1).",
+            ),
         ),
         Requirement(
-            "the output is Dense(1, sigmoid) on the concatenation", lambda s: _binary_head(s, "Concatenate")
+            "the output is Dense(1, sigmoid) on the concatenation",
+            lambda s: _binary_head(s, "Concatenate"),
+            hints=(
+                "One probability from the joined vectors.",
+                "layers.Dense(1, activation='sigmoid')(merged).",
+            ),
         ),
         outputs(*TWEETS_OUT),
         param_count(
@@ -315,14 +331,37 @@ NODE_INDEXING = Exercise(
     requirements=(
         inputs(*NODES_IN),
         Requirement(
-            "one Conv2D 'shared_conv' (16 filters, 3x3, same padding) called on both images", _shared_conv
+            "one Conv2D 'shared_conv' (16 filters, 3x3, same padding) called on both images",
+            _shared_conv,
+            hints=(
+                "One layer object, two calls: both calls must be part of the model.",
+                "shared_conv = layers.Conv2D(16, (3, 3), padding='same', name='shared_conv'); "
+                "shared_conv(small); shared_conv(large).",
+            ),
         ),
         Requirement(
-            "node 0 of 'shared_conv' is the call on 'small', node 1 the call on 'large'", _node_order
+            "node 0 of 'shared_conv' is the call on 'small', node 1 the call on 'large'",
+            _node_order,
+            hints=(
+                "Nodes are numbered in call order.",
+                "Call shared_conv(small) first, then shared_conv(large).",
+            ),
         ),
-        Requirement("output 1 is node 1's output, output 2 is node 0's output", _outputs_by_node),
         Requirement(
-            "the outputs are fetched with kit.nodes.get_output_at, not kept from the calls", _fetched_by_node
+            "output 1 is node 1's output, output 2 is node 0's output",
+            _outputs_by_node,
+            hints=(
+                "In Keras 3, shared_conv.output is node 0's output, whatever you called last.",
+                "outputs = [kit.nodes.get_output_at(shared_conv, 1), kit.nodes.get_output_at(shared_conv, 0)].",
+            ),
+        ),
+        Requirement(
+            "the outputs are fetched with kit.nodes.get_output_at, not kept from the calls",
+            _fetched_by_node,
+            hints=(
+                "Call the layer without assigning what it returns.",
+                "Write shared_conv(small) on a line of its own, then fetch with kit.nodes.get_output_at(shared_conv, i).",
+            ),
         ),
         outputs(*NODES_OUT),
         param_count(conv_params(3, 3, 16), f"{conv_params(3, 3, 16)} (3·3·3·16 + 16, counted once)"),
@@ -423,17 +462,37 @@ SHARED_VISION = Exercise(
     outputs=DIGITS_OUT,
     requirements=(
         inputs(*DIGITS_IN),
-        Requirement("one nested model 'vision_model' is called on both digits", _shared_vision_model),
+        Requirement(
+            "one nested model 'vision_model' is called on both digits",
+            _shared_vision_model,
+            hints=(
+                "Build the vision model once, as a model, then call it like a layer.",
+                "encoded_a = vision_model(digit_a); encoded_b = vision_model(digit_b).",
+            ),
+        ),
         Requirement(
             "vision_model: Conv2D(64, 3x3) twice, no activation, MaxPooling2D(2x2), Flatten → (None, 7744)",
             _vision_layers,
+            hints=(
+                "The vision model is four layers on a (27, 27, 1) input.",
+                "Conv2D(64, (3, 3)), Conv2D(64, (3, 3)), MaxPooling2D((2, 2)), Flatten(), with no activation argument.",
+            ),
         ),
         Requirement(
             "the two feature vectors are concatenated into (None, 15488)",
             lambda s: _merge_two_calls(s, "model", 2 * _FEATURES, "feature vectors"),
+            hints=(
+                "Join the vision model's two outputs.",
+                "layers.concatenate([vision_model(digit_a), vision_model(digit_b)]).",
+            ),
         ),
         Requirement(
-            "the output is Dense(1, sigmoid) on the concatenation", lambda s: _binary_head(s, "Concatenate")
+            "the output is Dense(1, sigmoid) on the concatenation",
+            lambda s: _binary_head(s, "Concatenate"),
+            hints=(
+                "One probability from the joined vectors.",
+                "layers.Dense(1, activation='sigmoid')(merged).",
+            ),
         ),
         outputs(*DIGITS_OUT),
         param_count(
@@ -552,21 +611,41 @@ REUSABLE_ENCODER = Exercise(
     outputs=AUTOENCODER_OUT,
     expects="pair",
     requirements=(
-        Requirement("the function returns (encoder, autoencoder), in that order", _pair_order),
+        Requirement(
+            "the function returns (encoder, autoencoder), in that order",
+            _pair_order,
+            hints=(
+                "The first model returned is the encoder.",
+                "End build_models with return encoder, autoencoder.",
+            ),
+        ),
         inputs(*ENCODER_IN, part="encoder", what="the encoder"),
         outputs(*ENCODER_OUT, part="encoder", what="the encoder"),
         Requirement(
             "the encoder: Dense 32, 64, 128, all relu",
             lambda s: _dense_sizes(s, "encoder", (32, 64, 128), "encoder"),
+            hints=(
+                "The encoder widens 16 numbers to 128.",
+                "From encoder_input: Dense(32, relu), Dense(64, relu), Dense(128, relu).",
+            ),
         ),
         inputs(*AUTOENCODER_IN, part="autoencoder", what="the autoencoder"),
         outputs(*AUTOENCODER_OUT, part="autoencoder", what="the autoencoder"),
         Requirement(
             "the decoder: Dense 64, 32, 16 after the encoder, all relu",
             lambda s: _dense_sizes(s, "autoencoder", (64, 32, 16), "decoder"),
+            hints=(
+                "The decoder mirrors the encoder back down to 16 numbers.",
+                "From encoder_output: Dense(64, relu), Dense(32, relu), Dense(16, relu).",
+            ),
         ),
         Requirement(
-            "the autoencoder reuses the encoder's layers (same objects, same weights)", _shares_encoder
+            "the autoencoder reuses the encoder's layers (same objects, same weights)",
+            _shares_encoder,
+            hints=(
+                "Continue from the encoder's output tensor instead of creating new encoder layers.",
+                "autoencoder = keras.Model(encoder_input, decoder_output), where the decoder starts from encoder_output.",
+            ),
         ),
         param_count(
             _ENCODER_PARAMS,

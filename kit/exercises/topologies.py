@@ -154,9 +154,30 @@ INCEPTION_MODULE = Exercise(
     outputs=INCEPTION_OUT,
     requirements=(
         inputs(*INCEPTION_IN),
-        Requirement("three towers: 1x1 then 3x3, 1x1 then 5x5, 3x3 max-pool (stride 1) then 1x1", _towers),
-        Requirement("every Conv2D has 64 filters, padding 'same' and relu", _inception_convs),
-        Requirement("the towers are concatenated along the channel axis (axis=-1)", _channel_concat),
+        Requirement(
+            "three towers: 1x1 then 3x3, 1x1 then 5x5, 3x3 max-pool (stride 1) then 1x1",
+            _towers,
+            hints=(
+                "Each tower starts from the image itself.",
+                "tower_1 = 1x1 then 3x3 on image; tower_2 = 1x1 then 5x5 on image; tower_3 = MaxPooling2D((3, 3), strides=(1, 1), padding='same') on image, then 1x1.",
+            ),
+        ),
+        Requirement(
+            "every Conv2D has 64 filters, padding 'same' and relu",
+            _inception_convs,
+            hints=(
+                "All five convolutions share the same settings.",
+                "layers.Conv2D(64, kernel, padding='same', activation='relu') for each.",
+            ),
+        ),
+        Requirement(
+            "the towers are concatenated along the channel axis (axis=-1)",
+            _channel_concat,
+            hints=(
+                "Channels are the last axis of a Keras image.",
+                "layers.concatenate([tower_1, tower_2, tower_3], axis=-1).",
+            ),
+        ),
         outputs(*INCEPTION_OUT),
         param_count(
             _INCEPTION_PARAMS,
@@ -296,10 +317,35 @@ RESIDUAL_PROJECTION = Exercise(
     outputs=RESIDUAL_OUT,
     requirements=(
         inputs(*RESIDUAL_IN),
-        Requirement("main path: Conv2D(32, 3x3, same, relu) then Conv2D(32, 3x3, same), linear", _main_path),
-        Requirement("shortcut: a 1x1 Conv2D(32) projection of 'features'", _projection),
-        Requirement("an Add sums the main path and the shortcut", _residual_add),
-        Requirement("relu after the sum", _relu_after_sum),
+        Requirement(
+            "main path: Conv2D(32, 3x3, same, relu) then Conv2D(32, 3x3, same), linear",
+            _main_path,
+            hints=(
+                "Only the first convolution of the main path has relu.",
+                "main = Conv2D(32, (3, 3), padding='same', activation='relu')(features); main = Conv2D(32, (3, 3), padding='same')(main).",
+            ),
+        ),
+        Requirement(
+            "shortcut: a 1x1 Conv2D(32) projection of 'features'",
+            _projection,
+            hints=(
+                "The shortcut changes 16 channels into 32 without looking at neighbours.",
+                "shortcut = layers.Conv2D(32, (1, 1))(features).",
+            ),
+        ),
+        Requirement(
+            "an Add sums the main path and the shortcut",
+            _residual_add,
+            hints=(
+                "A residual block adds, it does not concatenate.",
+                "summed = layers.add([main, shortcut]).",
+            ),
+        ),
+        Requirement(
+            "relu after the sum",
+            _relu_after_sum,
+            hints=("The activation comes after the addition.", "layers.Activation('relu')(summed)."),
+        ),
         outputs(*RESIDUAL_OUT),
         param_count(
             _RESIDUAL_PARAMS,
@@ -439,9 +485,27 @@ VQA = Exercise(
         Requirement(
             "a nested 'vision_encoder': Conv2D 16, 16, pool, 32, 32, pool, Flatten → (None, 1152)",
             _vision_encoder,
+            hints=(
+                "The vision encoder is a model of its own, called on 'image'.",
+                "keras.Sequential([keras.Input((32, 32, 3)), Conv2D(16, 3, relu, padding='same'), Conv2D(16, 3, relu), MaxPooling2D(2), Conv2D(32, 3, relu, padding='same'), Conv2D(32, 3, relu), MaxPooling2D(2), Flatten()], name='vision_encoder').",
+            ),
         ),
-        Requirement("a nested 'question_encoder': Embedding(1000, 64) then LSTM(64)", _question_encoder),
-        Requirement("both encodings are concatenated, then 'answer' Dense(100, softmax)", _vqa_answer),
+        Requirement(
+            "a nested 'question_encoder': Embedding(1000, 64) then LSTM(64)",
+            _question_encoder,
+            hints=(
+                "The question encoder is a model of its own, built on its own int32 input and called on 'question'.",
+                "question_encoder = keras.Model(ids, layers.LSTM(64)(layers.Embedding(1000, 64)(ids)), name='question_encoder'); then question_encoder(question).",
+            ),
+        ),
+        Requirement(
+            "both encodings are concatenated, then 'answer' Dense(100, softmax)",
+            _vqa_answer,
+            hints=(
+                "Join the two encoders' outputs and pick one of 100 answers.",
+                "layers.Dense(100, activation='softmax', name='answer')(layers.concatenate([...])).",
+            ),
+        ),
         outputs(*VQA_OUT),
         param_count(
             _VQA_VISION + _VQA_QUESTION + _VQA_ANSWER,
@@ -449,7 +513,14 @@ VQA = Exercise(
             f"+ {fmt_int(_VQA_ANSWER)} (1,216→100)",
         ),
         forward(VQA_IN, VQA_OUT, ("softmax",)),
-        Requirement("'question_encoder' works on its own (ready for video QA)", _question_alone),
+        Requirement(
+            "'question_encoder' works on its own (ready for video QA)",
+            _question_alone,
+            hints=(
+                "Build the question encoder on its own keras.Input, not on the VQA model's input.",
+                "question_encoder = keras.Model(keras.Input((20,), dtype='int32'), ..., name='question_encoder').",
+            ),
+        ),
         all_trainable(),
     ),
     hints=(
