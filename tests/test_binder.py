@@ -86,6 +86,7 @@ def test_binder_installs_the_kit_itself_from_the_repository_root():
     declared = set(PYPROJECT["project"].get("optional-dependencies", {}))
     assert extras <= declared, f"extras {sorted(extras - declared)} are not declared in pyproject.toml"
     assert "lab" in extras, "Binder serves JupyterLab: install the kit's lab extra"
+    assert "course" in extras, "postBuild runs `kit release`, which needs nbgrader: the course extra"
 
 
 def test_runtime_is_a_python_the_kit_supports():

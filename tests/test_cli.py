@@ -70,7 +70,7 @@ def test_every_command_has_help(command, words):
         ([], "the following arguments are required: COMMAND"),
         (
             ["fly"],
-            "invalid choice: 'fly' (choose from 'lab', 'release', 'doctor', 'grading-cells', 'binder-badge')",
+            "invalid choice: 'fly' (choose from 'lab', 'release', 'doctor', 'grading-cells', 'solution', 'hide-solutions', 'binder-badge')",
         ),
         (["doctor", "--fast"], "unrecognized arguments: --fast"),
         (["lab", "--port", "99999"], "expected a port number (1-65535), got 99999"),

@@ -25,7 +25,7 @@ from pathlib import Path
 from kit import graph as kgraph
 from kit._text import format_shape
 
-__all__ = ["explain", "learner_frame", "meaning"]
+__all__ = ["explain", "first_line", "learner_frame", "meaning"]
 
 _LIBRARY = re.compile(r"site-packages|dist-packages|/lib/python\d")
 _KIT = str(Path(__file__).resolve().parents[1])
@@ -43,8 +43,6 @@ def learner_frame(error: BaseException):
 
 def explain(error: BaseException, label: str) -> str:
     """``"<label> raised <Error> at line N of your code (`line`): <message>[. <meaning>]"``."""
-    from kit.exercises.subject import first_line
-
     frame = learner_frame(error)
     where = ""
     if frame is not None:
@@ -55,6 +53,18 @@ def explain(error: BaseException, label: str) -> str:
     if extra:
         text += ("" if text.rstrip().endswith((".", "!", "?")) else ".") + " " + extra
     return text
+
+
+def first_line(error: BaseException, limit: int = 300) -> str:
+    """The first line of an exception's message, shortened."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
+    text = [line.strip() for line in plain.strip().splitlines() if line.strip()]
+    line = text[0] if text else type(error).__name__
+    wrapped = re.match(r"Exception encountered when calling (.+?)\.?$", line)
+    if wrapped and len(text) > 1:
+        # Keras wraps errors raised in call(); the learner's own message comes next.
+        line = f"{text[1]} (in {wrapped.group(1)})"
+    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def meaning(error: BaseException) -> str:

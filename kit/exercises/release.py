@@ -1,111 +1,68 @@
-"""Make the student notebooks from the instructor sources.
+"""Make the student notebooks from the instructor sources, with nbgrader's own preprocessors.
 
 ``exercises/source/NN_name.ipynb`` holds the solution between nbgrader's
 ``### BEGIN SOLUTION`` / ``### END SOLUTION`` markers, with stored outputs.
-The student version ``exercises/NN_name.ipynb`` has each solution region
-replaced by ``# YOUR CODE HERE`` and ``raise NotImplementedError()`` (indented
-like the marker, exactly as nbgrader's ``generate_assignment`` does), hidden
-tests removed, and no outputs. Regenerate every student notebook with::
+The student version ``exercises/NN_name.ipynb`` is what ``nbgrader
+generate_assignment`` releases, byte for byte: this module runs the same chain
+of preprocessors (solutions replaced by ``# YOUR CODE HERE`` and ``raise
+NotImplementedError()``, hidden tests removed, outputs cleared, graded cells
+locked and checksummed), leaving out only the one that writes nbgrader's
+gradebook. A course built with ``kit release`` or with nbgrader is the same.
+Regenerate every student notebook with::
 
     python -m kit.exercises.release            # from the repository root
     python -m kit.exercises.release --check    # exit 1 if any is out of date
-
-Example
--------
->>> clear_solutions("x = 1\\n    ### BEGIN SOLUTION\\n    y = 2\\n    ### END SOLUTION", "code")
-'x = 1\\n    # YOUR CODE HERE\\n    raise NotImplementedError()'
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 __all__ = [
-    "CODE_STUB",
-    "KEPT_CELL_METADATA",
-    "TEXT_STUB",
-    "clear_solutions",
     "main",
     "out_of_date",
+    "preprocessors",
     "release",
-    "remove_hidden_tests",
     "render",
     "sources",
     "student_version",
 ]
 
-#: What nbgrader puts in place of a solution, per cell type.
-CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
-TEXT_STUB = ("YOUR ANSWER HERE",)
-BEGIN_SOLUTION, END_SOLUTION = "BEGIN SOLUTION", "END SOLUTION"
-BEGIN_HIDDEN, END_HIDDEN = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 
-#: Cell metadata kept in the student version (nbgrader's ids, tags, edit locks).
-KEPT_CELL_METADATA = ("nbgrader", "tags", "editable", "deletable")
+def preprocessors() -> list:
+    """nbgrader's ``generate_assignment`` chain, without ``SaveCells`` (the gradebook)."""
+    try:
+        from nbgrader.converters.generate_assignment import GenerateAssignment
+        from nbgrader.preprocessors import SaveCells
+    except ImportError as error:
+        raise ImportError(
+            "making the learner notebooks needs nbgrader, whose preprocessors do it: "
+            "pip install 'nbgrader>=0.9' (or install the kit with its course extra)"
+        ) from error
+
+    chain = GenerateAssignment.class_traits()["preprocessors"].default()
+    return [step for step in chain if step is not SaveCells]
 
 
-def clear_solutions(source: str, cell_type: str = "code") -> str:
-    """Replace every solution region of a cell's text by the stub, keeping its indent.
+def student_version(notebook, name: str = "exercise"):
+    """A copy of an instructor notebook (nbformat node) as nbgrader releases it to students.
 
     Raises
     ------
     ValueError
-        On a region that is nested or never closed.
+        When nbgrader refuses the notebook (broken markers, bad cell metadata).
     """
-    stub = CODE_STUB if cell_type == "code" else TEXT_STUB
-    lines, inside = [], False
-    for line in source.split("\n"):
-        if BEGIN_SOLUTION in line:
-            if inside:
-                raise ValueError(f"nested {BEGIN_SOLUTION!r} markers in cell:\n{source}")
-            inside = True
-            indent = re.match(r"\s*", line).group(0)
-            lines += [indent + stub_line for stub_line in stub]
-        elif END_SOLUTION in line:
-            inside = False
-        elif not inside:
-            lines.append(line)
-    if inside:
-        raise ValueError(f"{BEGIN_SOLUTION!r} without {END_SOLUTION!r} in cell:\n{source}")
-    return "\n".join(lines)
-
-
-def remove_hidden_tests(source: str) -> str:
-    """Drop regions between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``."""
-    lines, inside = [], False
-    for line in source.split("\n"):
-        if BEGIN_HIDDEN in line:
-            inside = True
-        elif END_HIDDEN in line:
-            inside = False
-        elif not inside:
-            lines.append(line)
-    return "\n".join(lines)
-
-
-def student_version(notebook):
-    """A copy of an instructor notebook (nbformat node) as students receive it."""
     import copy
 
     student = copy.deepcopy(notebook)
-    for cell in student.cells:
-        is_solution = cell.get("metadata", {}).get("nbgrader", {}).get("solution", False)
-        cleared = clear_solutions(cell.source, cell.cell_type)
-        if is_solution and cleared == cell.source:
-            stub = CODE_STUB if cell.cell_type == "code" else TEXT_STUB
-            cleared = "\n".join(stub)
-        cell.source = remove_hidden_tests(cleared)
-        cell.metadata = {k: v for k, v in cell.get("metadata", {}).items() if k in KEPT_CELL_METADATA}
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    kernelspec = student.metadata.get("kernelspec")
-    student.metadata = {"language_info": {"name": "python"}}
-    if kernelspec:
-        student.metadata["kernelspec"] = kernelspec
+    resources = {"nbgrader": {"assignment": name, "notebook": name}}
+    for step in preprocessors():
+        try:
+            student, resources = step().preprocess(student, resources)
+        except Exception as error:  # nbgrader raises plain RuntimeErrors and its own types
+            raise ValueError(f"nbgrader's {step.__name__} refused {name}: {error}") from error
     return student
 
 
@@ -114,7 +71,7 @@ def render(source_path: Path) -> str:
     import nbformat
 
     notebook = nbformat.read(source_path, as_version=4)
-    return nbformat.writes(student_version(notebook)) + "\n"
+    return nbformat.writes(student_version(notebook, Path(source_path).stem)) + "\n"
 
 
 def sources(source_dir: Path) -> list[Path]:

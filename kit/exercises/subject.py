@@ -17,12 +17,12 @@ with a message about what was given and what is expected.
 from __future__ import annotations
 
 import inspect
-import re
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
 
 from kit import graph as kgraph
+from kit.exercises.build_errors import first_line
 
 __all__ = [
     "DEFAULT_LABEL",
@@ -246,18 +246,6 @@ def _fill(spec, axis):
 
 def _dtype_name(dtype) -> str:
     return getattr(dtype, "name", None) or str(dtype)
-
-
-def first_line(error: BaseException, limit: int = 300) -> str:
-    """The first line of an exception's message, shortened."""
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
-    text = [line.strip() for line in plain.strip().splitlines() if line.strip()]
-    line = text[0] if text else type(error).__name__
-    wrapped = re.match(r"Exception encountered when calling (.+?)\.?$", line)
-    if wrapped and len(text) > 1:
-        # Keras wraps errors raised in call(); the learner's own message comes next.
-        line = f"{text[1]} (in {wrapped.group(1)})"
-    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def describe(obj) -> str:
