@@ -59,7 +59,7 @@ MLP = [
     wrong(
         "functional_mlp",
         "sequential",
-        ["Sequential", "keras.Input"],
+        ["Sequential", "line 2", "keras.Input"],
         """
         def build_model():
             return keras.Sequential([
@@ -151,7 +151,7 @@ MLP = [
     wrong(
         "functional_mlp",
         "no-return",
-        ["returned None", "return"],
+        ["returned None", "line 6", "return"],
         """
         def build_model():
             pixels = keras.Input(shape=(784,), name="pixels")

@@ -168,3 +168,31 @@ def test_learner_notebooks_carry_the_grading_cells_locked():
     notebook = json.loads((ROOT / "exercises" / "01_functional_mlp.ipynb").read_text())
     graded = [c for c in notebook["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
     assert len(graded) == 8 and all(c["metadata"]["nbgrader"]["locked"] for c in graded)
+
+
+def test_release_fetch_submit_and_collect_go_through_an_exchange(course, tmp_path):
+    """The page's whole cycle: nbgrader's filesystem exchange stands in for a JupyterHub's."""
+    exchange, student = tmp_path / "exchange", tmp_path / "student"
+    exchange.mkdir(mode=0o777)
+    exchange.chmod(0o777)
+    student.mkdir()
+    setting = f'c.Exchange.root = "{exchange}"\n'
+    (course / "nbgrader_config.py").write_text(CONFIG + setting)
+    (student / "nbgrader_config.py").write_text(CONFIG + setting)
+    name = "01_functional_mlp"
+    nbgrader("release_assignment", name, "--force", course=course)
+    nbgrader("fetch_assignment", name, course=student)
+    fetched = student / name / f"{name}.ipynb"
+    notebook = nbformat.read(fetched, as_version=4)
+    assert "raise NotImplementedError()" in solution_cell(notebook).source
+    solution_cell(notebook).source = answer(name, "wrong_1")
+    nbformat.write(notebook, fetched)
+    nbgrader("submit", name, course=student)
+    collected = nbgrader("collect", name, "--update", course=course)
+    assert "Collecting submission" in collected.stdout + collected.stderr
+    [submitted] = [
+        path
+        for path in (course / "submitted").glob(f"*/{name}/{name}.ipynb")
+        if path.parent.parent.name not in STUDENTS
+    ]
+    assert nbformat.read(submitted, as_version=4) == notebook

@@ -89,6 +89,19 @@ class LearnerCode:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         }
 
+    def lines_calling(self, name: str) -> list[tuple[int, str]]:
+        """``(cell line, text)`` of each line calling something whose name ends with ``name``."""
+        found = {
+            (self.cell_line(node), self.text(node))
+            for node in ast.walk(self.tree)
+            if isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] == name
+        }
+        return sorted(found)
+
+    def last_line(self) -> int:
+        """The cell line where the function ends."""
+        return self.first_line + len(self.lines) - 1
+
     def returned_names(self) -> set[str]:
         """Names that appear in the function's ``return`` statements."""
         return {

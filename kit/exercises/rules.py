@@ -108,8 +108,10 @@ def functional_api() -> Requirement:
         import keras
 
         if isinstance(subject.model, keras.Sequential):
+            calls = subject.code.lines_calling("Sequential") if subject.code else []
+            where = f" (line {calls[0][0]}: `{calls[0][1]}`)" if calls else ""
             return (
-                f"{subject.model.name!r} is a Sequential model; this exercise practises "
+                f"{subject.model.name!r} is a Sequential model{where}; this exercise practises "
                 "the functional API: create keras.Input(shape=...), call each layer on "
                 "the previous tensor, then keras.Model(inputs, outputs)."
             )

@@ -294,8 +294,12 @@ def resolve(obj, expects: str = "model", pair: tuple = ("encoder", "autoencoder"
             return built
         obj = built
         if obj is None:
+            from kit.exercises.code import LearnerCode
+
+            code = LearnerCode.of(builder)
+            ends = f" (it ends at line {code.last_line()} without a return)" if code else ""
             return Problem(
-                f"{label} returned None: it must return the "
+                f"{label} returned None{ends}: it must return the "
                 f"{'pair' if expects == 'pair' else 'model'} it builds; end it with "
                 f"`return {'encoder, autoencoder' if expects == 'pair' else 'model'}`."
             )
