@@ -163,6 +163,20 @@ MLP = [
     ),
     wrong(
         "functional_mlp",
+        "hidden-layer-shared",
+        ["line 5", "same layer object", "create another"],
+        """
+        def build_model():
+            pixels = keras.Input(shape=(784,), name="pixels")
+            hidden = layers.Dense(64, activation="relu")
+            x = hidden(pixels)
+            x = hidden(x)
+            digits = layers.Dense(10, activation="softmax", name="digits")(x)
+            return keras.Model(pixels, digits)
+        """,
+    ),
+    wrong(
+        "functional_mlp",
         "linear-hidden",
         ["'linear'", "relu"],
         """
@@ -573,6 +587,21 @@ INCEPTION_MODULE = [
         "missing-tower",
         ["two towers", "tower"],
         inception(merge="layers.concatenate([tower_1, tower_2], axis=-1)"),
+    ),
+    wrong(
+        "inception_module",
+        "reduction-shared",
+        ["one layer object", "separate Conv2D"],
+        """
+        def build_model():
+            image = keras.Input(shape=(32, 32, 3), name="image")
+            reduce = layers.Conv2D(64, (1, 1), padding="same", activation="relu")
+            tower_1 = layers.Conv2D(64, (3, 3), padding="same", activation="relu")(reduce(image))
+            tower_2 = layers.Conv2D(64, (5, 5), padding="same", activation="relu")(reduce(image))
+            pooled = layers.MaxPooling2D((3, 3), strides=(1, 1), padding="same")(image)
+            tower_3 = layers.Conv2D(64, (1, 1), padding="same", activation="relu")(pooled)
+            return keras.Model(image, layers.concatenate([tower_1, tower_2, tower_3]))
+        """,
     ),
     right(
         "inception_module",

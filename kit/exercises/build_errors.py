@@ -69,7 +69,7 @@ def first_line(error: BaseException, limit: int = 300) -> str:
 
 def meaning(error: BaseException) -> str:
     """What a Keras build error means for the learner's model ('' when unknown)."""
-    for diagnose in (_input_left_out, _sequence_merged):
+    for diagnose in (_input_left_out, _sequence_merged, _layer_reused):
         found = diagnose(error)
         if found:
             return found
@@ -130,4 +130,21 @@ def _sequence_merged(error) -> str:
         f"One of the joined tensors is a sequence, {format_shape(sequences[0])}: one vector per step. "
         "A recurrent layer with return_sequences=True gives that; without it, the LSTM returns only "
         "its last output, one vector per example."
+    )
+
+
+def _layer_reused(error) -> str:
+    found = re.search(
+        r"of layer '(\w+)' is incompatible with the layer: expected axis -1 of input shape to have "
+        r"value (\d+), but received input with shape (\([^)]*\))",
+        str(error),
+    )
+    if not found:
+        return ""
+    layer, size, shape = found.groups()
+    return (
+        f"The layer {layer!r} already has weights for inputs of size {size}, from its first call: "
+        f"calling the same layer object again shares those weights, so it cannot take {shape}. "
+        "For a layer of its own, create another one, e.g. layers.Dense(...)(x), instead of "
+        "calling the same object again."
     )

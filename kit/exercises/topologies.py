@@ -50,6 +50,13 @@ def _towers(subject):
     starts = subject.consumers(image)
     convs = [k for k in starts if g.nodes[k]["class_name"] == "Conv2D"]
     pools = [k for k in starts if g.nodes[k]["class_name"] == "MaxPooling2D"]
+    shared = [k for k in starts if g.nodes[k]["calls"] > 1]
+    if shared:
+        return (
+            f"{layer_phrase(g, shared[0])} is one layer object called {g.nodes[shared[0]]['calls']} times on "
+            f"{image!r}, so several towers share its weights: create a separate Conv2D(64, (1, 1)) for "
+            "each tower."
+        )
     if len(convs) != 2 or len(pools) != 1 or len(starts) != 3:
         found = ", ".join(layer_phrase(g, k) for k in starts) or "nothing"
         count = {1: "found one tower: ", 2: "found two towers: ", 3: ""}.get(len(starts), "")
