@@ -190,7 +190,9 @@ def test_colours_are_named_as_the_legend_names_them(path):
 # - 02: `input_length` only warns; one loss with two loss weights fails at `fit`; binary
 #   cross-entropy goes below zero for a negative target; dict and list inputs give the same
 #   predictions; `keras.layers.convolutional` is gone (cells); one loss for several outputs trains
-#   without loss weights (test_one_loss_serves_every_output_without_loss_weights);
+#   without loss weights (test_one_loss_serves_every_output_without_loss_weights); a list of loss
+#   weights with dict losses follows the outputs' order
+#   (test_a_list_of_loss_weights_follows_the_outputs_with_dict_losses);
 # - 03: the shared LSTM has two nodes; the concatenating head stays near chance while MaLSTM
 #   learns; `Merge` and `K.exp` are gone; a shared Embedding gives a word the same vector in both
 #   inputs; the TF 2 overview's Reshape fails at definition (cells); RMSprop's default learning rate
@@ -355,3 +357,16 @@ def test_unsafe_deserialization_switch_exists():
     import keras
 
     assert callable(keras.config.enable_unsafe_deserialization)
+
+
+def test_a_list_of_loss_weights_follows_the_outputs_with_dict_losses():
+    import keras
+    import numpy as np
+
+    x = keras.Input((3,))
+    model = keras.Model(x, [keras.layers.Dense(1, name="a")(x), keras.layers.Dense(1, name="b")(x)])
+    model.compile(optimizer="sgd", loss={"a": "mse", "b": "mse"}, loss_weights=[1.0, 0.0])
+    data = np.ones((4, 3), "float32")
+    result = model.evaluate(data, [np.zeros((4, 1)), np.full((4, 1), 9.0)], verbose=0, return_dict=True)
+    assert np.isclose(result["loss"], result["a_loss"], rtol=1e-4)
+    assert result["b_loss"] > result["a_loss"]
