@@ -179,8 +179,8 @@ def test_colours_are_named_as_the_legend_names_them(path):
 #
 # Audited claims, and where each is shown:
 # - 00: the drawing title counts "N layers + K inputs", len(model.layers) is the sum (a cell shows it,
-#   and test_layer_counts_agree below); the Keras 3 changes listed under "The sources" are each shown
-#   by the notebook named there;
+#   and test_layer_counts_agree below); each Keras 3 change listed under "The sources" is shown by an
+#   output of the notebook named there (test_keras_3_changes_in_notebook_00_are_shown_where_it_says);
 # - 01: Sequential and functional MLP have the same 55,050 parameters; `model.fit(data, labels)` as
 #   printed is a NameError; a called model reuses the trained layers; TimeDistributed(model) gives the
 #   classifier's answers; KerasTensor shapes are tuples and the input layer is `input_layer`;
@@ -370,3 +370,25 @@ def test_a_list_of_loss_weights_follows_the_outputs_with_dict_losses():
     result = model.evaluate(data, [np.zeros((4, 1)), np.full((4, 1), 9.0)], verbose=0, return_dict=True)
     assert np.isclose(result["loss"], result["a_loss"], rtol=1e-4)
     assert result["b_loss"] > result["a_loss"]
+
+
+#: What notebook 00 says changed in Keras 3, and the output of the notebook it names that shows it.
+KERAS_3_CHANGES_SHOWN = {
+    "`get_output_at`": ("04_layer_nodes", "has no attribute 'get_output_at'"),
+    "`Merge` layer": ("03_shared_layers", "cannot import name 'Merge'"),
+    "`K.exp`": ("03_shared_layers", "keras.backend still has exp: False"),
+    "`keras.layers.convolutional`": (
+        "02_multiple_inputs_outputs",
+        "No module named 'keras.layers.convolutional'",
+    ),
+    "`layer.output`": ("04_layer_nodes", "lstm.output is encoded_a (node 0): True"),
+    "`model.save`": ("01_sequential_to_functional", "Invalid filepath extension"),
+    "`Embedding(input_length=...)`": ("02_multiple_inputs_outputs", "Argument `input_length` is deprecated"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(KERAS_3_CHANGES_SHOWN))
+def test_keras_3_changes_in_notebook_00_are_shown_where_it_says(change):
+    assert change in markdown_of(ROOT / "notebooks" / "00_start_here.ipynb")
+    notebook, evidence = KERAS_3_CHANGES_SHOWN[change]
+    assert evidence in shown_by(ROOT / "notebooks" / f"{notebook}.ipynb")
