@@ -2,8 +2,10 @@
 
 Reads the stored notebooks (it does not run them): every link and file path in
 the markdown of the notebooks, the exercises and the documentation resolves,
-every ``kit.`` name the prose mentions exists, and every count of layers or
-parameters the prose states is one a cell of the same notebook shows.
+every ``kit.`` name the prose mentions exists, every count of layers or
+parameters the prose states is one a cell of the same notebook shows, the
+sources are called by one name each, and the drawings' conventions are
+explained in the words of their legend.
 """
 
 import json
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import kit
+from kit.drawing.legend import EDGES, LEGEND
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -95,14 +98,125 @@ def test_counts_in_prose_are_shown_by_the_notebook(path):
     assert not unshown, f"{path.name} states counts no cell shows: {unshown}"
 
 
+# --- the five sources, one name each ---------------------------------------------
+#
+# Notebook 00 introduces them in a table; every notebook uses exactly these names.
+
+SOURCE_NAMES = (
+    "the classic Keras guide",
+    "the blog tutorial",
+    "the tf.keras guide",
+    "the how-to tutorial",
+    "the TF 2 overview",
+)
+#: Other ways the course once named a source (numbers from the seed files, older names).
+OTHER_SOURCE_NAMES = [
+    r"\bguides? \d{3}\b",
+    r"\boriginal (?:Keras\s+)?guide",
+    r"\b(?:TF|TensorFlow)\s+2\s+guide",
+    r"(?<!classic )(?<!tf\.)\bKeras\s+guide",
+    r"model-building\s+overview",
+    r'"how to use the functional API"\s+tutorial',
+    r"functional\s+API\s+tutorial",
+    r"blog\s+tutorial\s+on",
+]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_sources_are_named_one_way(path):
+    text = markdown_of(path)
+    found = [m.group(0) for p in OTHER_SOURCE_NAMES for m in re.finditer(p, text, re.IGNORECASE)]
+    assert not found, f"{path.name} names a source otherwise than {SOURCE_NAMES}: {found}"
+
+
+def test_notebook_00_introduces_the_five_sources():
+    text = markdown_of(ROOT / "notebooks" / "00_start_here.ipynb")
+    assert [name for name in SOURCE_NAMES if f"| {name} |" not in text] == []
+
+
+# --- drawing conventions, in the legend's words -----------------------------------
+#
+# A notebook that names a box, an outline or the [i] edge labels also gives the meaning
+# kit.draw's legend gives it (kit/drawing/legend.py), somewhere in its markdown.
+
+EDGE_LABEL = re.compile(r"`\[\d\](?: \[\d\])*`|\[i\] on an arrow")
+#: Colours of the drawings named in words the legend does not use ("filled yellow").
+OFF_LEGEND = re.compile(
+    r"\b(?:filled|outlined) (?:green|blue|yellow|purple|grey|gray|orange|red)\b"
+    r"|\b(?:green|blue|yellow|purple|grey|gray|orange|red) (?:fill|outline)\b"
+    r"|\b(?:the|a) (?:grey|gray|green|blue|yellow|purple) box\b(?!: )"
+    r"|\boutlined\b",
+    re.IGNORECASE,
+)
+
+
+def conventions_named(text):
+    named = [(s, m) for s, m in LEGEND if s != "arrow" and "[i]" not in s and s in text.lower()]
+    if EDGE_LABEL.search(text):
+        named.append(EDGES[1])
+    return named
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_conventions_are_explained_in_the_legends_words(path):
+    text = markdown_of(path)
+    unexplained = [symbol for symbol, meaning in conventions_named(text) if meaning not in text]
+    assert not unexplained, f"{path.name} names {unexplained} without the legend's meaning"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_colours_are_named_as_the_legend_names_them(path):
+    allowed = {symbol for symbol, _ in LEGEND}
+    off = [
+        found
+        for found in OFF_LEGEND.findall(markdown_of(path))
+        if re.sub(r"^(?:the|a) ", "", found.lower()) not in allowed
+    ]
+    assert not off, f"{path.name} names drawing colours in other words than the legend: {off}"
+
+
 # --- claims the prose makes that no cell output shows ----------------------------
 #
 # Audited claims, and where each is shown:
 # - 00: the drawing title counts "N layers + K inputs", len(model.layers) is the sum (a cell shows it,
-#   and test_layer_counts_agree below);
-# - 04: Keras 3 layers have no get_output_at (test_keras_3_layers_have_no_get_output_at);
+#   and test_layer_counts_agree below); each Keras 3 change listed under "The sources" is shown by an
+#   output of the notebook named there (test_keras_3_changes_in_notebook_00_are_shown_where_it_says);
+# - 01: Sequential and functional MLP have the same 55,050 parameters; `model.fit(data, labels)` as
+#   printed is a NameError; a called model reuses the trained layers; TimeDistributed(model) gives the
+#   classifier's answers; KerasTensor shapes are tuples and the input layer is `input_layer`;
+#   plot_model without Graphviz raises ImportError; `model.save` without extension is a ValueError,
+#   `.keras` keeps weights, compile settings and optimizer state (cells); a SavedModel from
+#   `model.export` is not loadable as a Keras model (test_an_export_is_not_a_keras_model);
+# - 02: `input_length` only warns; one loss with two loss weights fails at `fit`; binary
+#   cross-entropy goes below zero for a negative target; dict and list inputs give the same
+#   predictions; `keras.layers.convolutional` is gone (cells); one loss for several outputs trains
+#   without loss weights (test_one_loss_serves_every_output_without_loss_weights); a list of loss
+#   weights with dict losses follows the outputs' order
+#   (test_a_list_of_loss_weights_follows_the_outputs_with_dict_losses);
+# - 03: the shared LSTM has two nodes; the concatenating head stays near chance while MaLSTM
+#   learns; `Merge` and `K.exp` are gone; a shared Embedding gives a word the same vector in both
+#   inputs; the TF 2 overview's Reshape fails at definition (cells); RMSprop's default learning rate
+#   is 0.001 (test_rmsprop_default_learning_rate); a Lambda model file is refused by default
+#   (notebook 11's cell);
+# - 05: axis=1 stacks rows, (None, 768, 256, 64); the parameter count by hand equals summary();
+#   both models share the towers (cells); channels-last is Keras's default and `concatenate`
+#   joins the last axis by default (test_channels_last_and_concatenate_defaults);
 # - 06: ResNet50 has 177 entries in model.layers, 16 Add layers (a cell prints them);
+# - 07: 37,568 + (2 x 7,744 + 1) = 53,057 parameters; the vision model has two nodes; the guide's
+#   head stays near chance and the comparing head learns (cells);
 # - 08: full-size VQA and video QA parameter counts (tests/test_full_size_counts.py);
+# - 09: encoder and autoencoder share layers and weights; the ensemble output is the members'
+#   mean; `shape=(16)` is refused; the relu decoder leaves dead outputs, the sigmoid one
+#   reconstructs (cells);
+# - 10: VGG19's 143,667,240 parameters and its 20,024,384-parameter convolutional part
+#   (a cell, and tests/test_full_size_counts.py); feature models share the weights; only the
+#   new head trains (cells);
+# - 11: a config round trip loses the layer name; from_config without @classmethod is a
+#   TypeError; add_loss terms appear after a call on data and count in the reported loss;
+#   subclassed build creates no weights; a Lambda file is refused by safe_mode (cells); Keras
+#   stores a Lambda's bytecode (test_a_lambda_is_saved_as_bytecode); `training` is True in `fit`
+#   and False in `evaluate` (test_training_argument_in_fit_and_evaluate);
+#   `keras.config.enable_unsafe_deserialization` exists (test_unsafe_deserialization_switch_exists);
 # - 12: plot_model raises ImportError in a notebook without Graphviz (the test below).
 
 
@@ -162,3 +276,119 @@ def test_plot_model_raises_import_error_in_a_notebook_without_graphviz(tmp_path)
     outputs = nbformat.read(path, as_version=4).cells[0].outputs
     printed = "".join(output.get("text", "") for output in outputs if output.get("name") == "stdout")
     assert printed.startswith("ImportError:") and "graphviz" in printed.lower()
+
+
+def test_an_export_is_not_a_keras_model(tmp_path):
+    import keras
+
+    x = keras.Input((3,))
+    keras.Model(x, keras.layers.Dense(2)(x)).export(str(tmp_path / "export"), verbose=False)
+    with pytest.raises(ValueError):
+        keras.models.load_model(str(tmp_path / "export"))
+
+
+def test_one_loss_serves_every_output_without_loss_weights():
+    import keras
+    import numpy as np
+
+    x = keras.Input((3,))
+    model = keras.Model(x, [keras.layers.Dense(1, name="a")(x), keras.layers.Dense(1, name="b")(x)])
+    model.compile(optimizer="sgd", loss="mse")
+    data = np.zeros((4, 3), "float32")
+    history = model.fit(data, [np.zeros((4, 1)), np.zeros((4, 1))], epochs=1, verbose=0)
+    assert {"a_loss", "b_loss"} <= set(history.history)
+
+
+def test_rmsprop_default_learning_rate():
+    import keras
+
+    assert abs(float(keras.optimizers.RMSprop().learning_rate) - 0.001) < 1e-9
+
+
+def test_channels_last_and_concatenate_defaults():
+    import inspect
+
+    import keras
+
+    assert keras.config.image_data_format() == "channels_last"
+    assert inspect.signature(keras.layers.concatenate).parameters["axis"].default == -1
+
+
+def test_a_lambda_is_saved_as_bytecode(tmp_path):
+    import base64
+    import marshal
+    import types
+    import zipfile
+
+    import keras
+
+    x = keras.Input((4,))
+    keras.Model(x, keras.layers.Lambda(lambda t: t * 2)(x)).save(tmp_path / "m.keras")
+    config = json.loads(zipfile.ZipFile(tmp_path / "m.keras").read("config.json"))
+    function = config["config"]["layers"][1]["config"]["function"]
+    assert function["class_name"] == "__lambda__"
+    assert isinstance(marshal.loads(base64.b64decode(function["config"]["code"])), types.CodeType)
+
+
+def test_training_argument_in_fit_and_evaluate():
+    import keras
+    import numpy as np
+
+    seen = []
+
+    class Spy(keras.layers.Layer):
+        def call(self, inputs, training=None):
+            seen.append(training)
+            return inputs
+
+    x = keras.Input((2,))
+    model = keras.Model(x, keras.layers.Dense(1)(Spy()(x)))
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    data, targets = np.zeros((2, 2), "float32"), np.zeros((2, 1), "float32")
+    seen.clear()
+    model.fit(data, targets, epochs=1, verbose=0)
+    assert seen and all(flag is True for flag in seen)
+    seen.clear()
+    model.evaluate(data, targets, verbose=0)
+    assert seen and all(flag is False for flag in seen)
+
+
+def test_unsafe_deserialization_switch_exists():
+    import keras
+
+    assert callable(keras.config.enable_unsafe_deserialization)
+
+
+def test_a_list_of_loss_weights_follows_the_outputs_with_dict_losses():
+    import keras
+    import numpy as np
+
+    x = keras.Input((3,))
+    model = keras.Model(x, [keras.layers.Dense(1, name="a")(x), keras.layers.Dense(1, name="b")(x)])
+    model.compile(optimizer="sgd", loss={"a": "mse", "b": "mse"}, loss_weights=[1.0, 0.0])
+    data = np.ones((4, 3), "float32")
+    result = model.evaluate(data, [np.zeros((4, 1)), np.full((4, 1), 9.0)], verbose=0, return_dict=True)
+    assert np.isclose(result["loss"], result["a_loss"], rtol=1e-4)
+    assert result["b_loss"] > result["a_loss"]
+
+
+#: What notebook 00 says changed in Keras 3, and the output of the notebook it names that shows it.
+KERAS_3_CHANGES_SHOWN = {
+    "`get_output_at`": ("04_layer_nodes", "has no attribute 'get_output_at'"),
+    "`Merge` layer": ("03_shared_layers", "cannot import name 'Merge'"),
+    "`K.exp`": ("03_shared_layers", "keras.backend still has exp: False"),
+    "`keras.layers.convolutional`": (
+        "02_multiple_inputs_outputs",
+        "No module named 'keras.layers.convolutional'",
+    ),
+    "`layer.output`": ("04_layer_nodes", "lstm.output is encoded_a (node 0): True"),
+    "`model.save`": ("01_sequential_to_functional", "Invalid filepath extension"),
+    "`Embedding(input_length=...)`": ("02_multiple_inputs_outputs", "Argument `input_length` is deprecated"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(KERAS_3_CHANGES_SHOWN))
+def test_keras_3_changes_in_notebook_00_are_shown_where_it_says(change):
+    assert change in markdown_of(ROOT / "notebooks" / "00_start_here.ipynb")
+    notebook, evidence = KERAS_3_CHANGES_SHOWN[change]
+    assert evidence in shown_by(ROOT / "notebooks" / f"{notebook}.ipynb")
