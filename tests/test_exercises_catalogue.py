@@ -105,3 +105,45 @@ def test_each_task_text_says_what_the_checker_checks(name):
     }
     for words in demanded.get(name, []):
         assert words in text, (name, words)
+
+
+# Claims the exercise texts and the checker's messages make about Keras, checked here.
+
+
+def test_exercise_02_one_loss_with_two_weights_stops_fit_with_the_quoted_message():
+    first = keras.Input((3,), name="a_in")
+    model = keras.Model(first, [layers.Dense(1, name="one")(first), layers.Dense(1, name="two")(first)])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", loss_weights=[1.0, 0.2])
+    data = np.zeros((4, 3), "float32")
+    with pytest.raises(
+        ValueError, match="`loss_weights` must match the number of losses, got 1 losses and 2 weights"
+    ):
+        model.fit(data, [np.zeros((4, 1)), np.zeros((4, 1))], epochs=1, verbose=0)
+
+
+def test_exercise_08_full_size_weights_take_660_mb():
+    from test_full_size_counts import VQA_PARAMS
+
+    assert round(VQA_PARAMS * 4 / 1e6) == 660
+    assert "660 MB of float32 weights" in " ".join(task_intro("vqa").split())
+
+
+def test_exercise_10_keras_records_plain_init_arguments_and_a_units_only_config_loses_the_name():
+    class Plain(keras.layers.Layer):
+        def __init__(self, units=32, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+
+    config = Plain(10, name="mine").get_config()
+    assert config["units"] == 10
+
+    class UnitsOnly(Plain):
+        def get_config(self):
+            return {"units": self.units}
+
+    assert UnitsOnly.from_config(UnitsOnly(10, name="mine").get_config()).name != "mine"
+
+
+def task_intro(name):
+    [path] = [p for p in SOURCE_DIR.glob("*.ipynb") if p.stem.split("_", 1)[1] == name]
+    return nbformat.read(path, as_version=4).cells[0].source
