@@ -472,7 +472,7 @@ NODE_INDEXING = [
     wrong(
         "node_indexing",
         "tensors-kept",
-        ["kept", "get_output_at"],
+        ["your code kept", "line 5", "get_output_at"],
         picker(
             calls="small_features = shared_conv(small)\n    large_features = shared_conv(large)",
             outputs="[large_features, small_features]",

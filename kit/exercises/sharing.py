@@ -257,11 +257,6 @@ def _fetched_by_node(subject):
             "model, kit.check('node_indexing', build_model), not the model."
         )
     fetched = code.first_arguments("get_output_at")
-    if not fetched:
-        return (
-            "the outputs are not fetched from the layer: take them with "
-            "kit.nodes.get_output_at(shared_conv, 1) and kit.nodes.get_output_at(shared_conv, 0)."
-        )
     conv_variables = {a.target for a in code.call_results() if a.callee.split(".")[-1] == "Conv2D"}
     kept = [a for a in code.call_results() if a.callee in conv_variables | fetched]
     if kept:
@@ -269,6 +264,11 @@ def _fetched_by_node(subject):
         return (
             f"your code kept the tensors the calls return ({lines}): call the layer without keeping "
             "the result, then fetch each output with kit.nodes.get_output_at(layer, node)."
+        )
+    if not fetched:
+        return (
+            "the outputs are not fetched from the layer: take them with "
+            "kit.nodes.get_output_at(shared_conv, 1) and kit.nodes.get_output_at(shared_conv, 0)."
         )
     return None
 
