@@ -1,9 +1,8 @@
-"""Wrong answers to the sharing exercises (shared LSTM, nodes, shared vision model,
-reusable encoder) fail with the intended message."""
+"""Wrong answers to the sharing exercises (shared LSTM, shared vision model) fail with the
+intended message."""
 
 from exercise_support import failing
 
-import kit
 from kit.quiet import import_keras_quietly
 
 keras = import_keras_quietly()
@@ -58,64 +57,6 @@ def test_siamese_with_relu_output_is_told_to_use_sigmoid():
         siamese(activation="relu"),
         "Dense(1, sigmoid)",
         "uses activation 'relu', expected 'sigmoid'",
-    )
-
-
-# node_indexing
-
-
-def picker(copies=False, order=(1, 0), large_first=False, conv=None):
-    def build():
-        small = keras.Input(shape=(32, 32, 3), name="small")
-        large = keras.Input(shape=(64, 64, 3), name="large")
-        shared = conv or layers.Conv2D(16, (3, 3), padding="same", name="shared_conv")
-        if copies:
-            other = layers.Conv2D(16, (3, 3), padding="same")
-            return keras.Model([small, large], [other(large), shared(small)])
-        for image in (large, small) if large_first else (small, large):
-            shared(image)
-        outputs = [kit.nodes.get_output_at(shared, i) for i in order]
-        return keras.Model([small, large], outputs)
-
-    return build
-
-
-def test_node_indexing_with_two_convolutions_is_told_to_share_one():
-    failing(
-        "node_indexing",
-        picker(copies=True),
-        "one Conv2D 'shared_conv'",
-        "the two images use two different Conv2D layers",
-    )
-
-
-def test_node_indexing_with_outputs_in_call_order_names_the_nodes():
-    failing(
-        "node_indexing",
-        picker(order=(0, 1)),
-        "output 1 is node 1",
-        "output 1 is node 0 of 'shared_conv' (None, 32, 32, 16); expected node 1",
-    )
-
-
-def test_node_indexing_calling_large_first_is_told_which_node_is_which():
-    failing(
-        "node_indexing",
-        picker(large_first=True),
-        "node 0 of 'shared_conv'",
-        "node 0 of 'shared_conv' is its call on 'large' (None, 64, 64, 3)",
-    )
-
-
-def test_node_indexing_with_a_layer_called_before_sees_nodes_two_and_three():
-    conv = layers.Conv2D(16, (3, 3), padding="same", name="shared_conv")
-    conv(keras.Input((8, 8, 3)))
-    conv(keras.Input((8, 8, 3)))
-    failing(
-        "node_indexing",
-        picker(conv=conv, order=(3, 2)),
-        "node 0 of 'shared_conv'",
-        "are nodes 2 and 3, not 0 and 1",
     )
 
 
@@ -180,59 +121,3 @@ def test_shared_vision_without_pooling_lists_the_layers():
 
 def test_shared_vision_frozen_is_told_nothing_would_learn():
     failing("shared_vision", vision(frozen=True), "trainable", "'vision_model' (37,568 parameters)")
-
-
-# reusable_encoder
-
-
-def autoencoder(copies=False, pair=True, code_units=128, last_activation="relu"):
-    def dense_stack(x, sizes, last=None):
-        for i, units in enumerate(sizes):
-            x = layers.Dense(units, activation=last if (last and i == len(sizes) - 1) else "relu")(x)
-        return x
-
-    def build():
-        encoder_input = keras.Input(shape=(16,), name="encoder_input")
-        sizes = (32, 64) + ((code_units,) if code_units else ())
-        code = dense_stack(encoder_input, sizes)
-        encoder = keras.Model(encoder_input, code, name="encoder")
-        start = encoder_input
-        if copies:
-            start = keras.Input(shape=(16,))
-            code = dense_stack(start, sizes)
-        decoded = dense_stack(code, (64, 32, 16), last=last_activation)
-        autoencoder = keras.Model(start, decoded, name="autoencoder")
-        return (encoder, autoencoder) if pair else autoencoder
-
-    return build
-
-
-def test_reusable_encoder_built_twice_is_told_the_copies_do_not_share():
-    failing(
-        "reusable_encoder",
-        autoencoder(copies=True),
-        "reuses the encoder's layers",
-        "none of the encoder's weights are in the autoencoder",
-    )
-
-
-def test_reusable_encoder_returning_only_the_autoencoder_asks_for_the_pair():
-    failing("reusable_encoder", autoencoder(pair=False), None, "expected the pair (encoder, autoencoder)")
-
-
-def test_reusable_encoder_with_a_64_unit_code_gets_the_encoder_shape():
-    failing(
-        "reusable_encoder",
-        autoencoder(code_units=None),
-        "the encoder: 1 output",
-        "has shape (None, 64), expected (None, 128)",
-    )
-
-
-def test_reusable_encoder_with_a_sigmoid_decoder_names_the_layer():
-    failing(
-        "reusable_encoder",
-        autoencoder(last_activation="sigmoid"),
-        "the decoder",
-        "uses activation 'sigmoid', expected 'relu'",
-    )

@@ -1,8 +1,8 @@
-"""Exercises on sharing: one layer or one model used several times.
+"""Exercises on sharing: one layer or one model called on two inputs.
 
-Notebooks ``exercises/03_siamese_lstm.ipynb``, ``04_node_indexing.ipynb``,
-``07_shared_vision.ipynb`` and ``09_reusable_encoder.ipynb``. The checks tell one
-object called twice from two copies through the layer graph's call counts.
+Notebooks ``exercises/03_siamese_lstm.ipynb`` and ``07_shared_vision.ipynb``. The checks
+tell one object called twice from two copies through the layer graph's call counts; the
+helpers at the top serve :mod:`kit.exercises.node_indexing` too.
 """
 
 from __future__ import annotations
@@ -26,16 +26,10 @@ from kit.exercises.rules import (
 from kit.exercises.subject import Port
 
 __all__ = [
-    "AUTOENCODER_IN",
-    "AUTOENCODER_OUT",
+    "copies_message",
+    "readers_of_calls",
     "DIGITS_IN",
     "DIGITS_OUT",
-    "ENCODER_IN",
-    "ENCODER_OUT",
-    "NODES_IN",
-    "NODES_OUT",
-    "NODE_INDEXING",
-    "REUSABLE_ENCODER",
     "SHARED_VISION",
     "SIAMESE_LSTM",
     "TWEETS_IN",
@@ -45,12 +39,14 @@ __all__ = [
 # --- helpers shared by the sharing exercises ----------------------------------
 
 
-def _readers_of_calls(subject, key, graph=None):
+def readers_of_calls(subject, key, graph=None):
+    """``(node index, producer keys)`` for every call of ``key`` in the model."""
     g = subject.graph if graph is None else graph
     return [(index, subject.producers(key, index, graph=g)) for index in sorted(g.nodes[key]["node_indices"])]
 
 
-def _copies_message(subject, keys, kind, fix):
+def copies_message(subject, keys, kind, fix):
+    """The message for inputs that go through copies of a layer instead of one shared object."""
     g = subject.graph
     pairs = [f"{k!r} on {quoted(subject.producers(k))}" for k in keys]
     layer_class = g.nodes[keys[0]]["class_name"]
@@ -129,7 +125,7 @@ def _shared_lstm(subject):
     if not lstms:
         return "no LSTM layer: encode each tweet with one LSTM(64)."
     if len(lstms) >= 2 and all(g.nodes[k]["calls"] == 1 for k in lstms):
-        return _copies_message(
+        return copies_message(
             subject,
             lstms,
             "tweet branches",
@@ -148,7 +144,7 @@ def _shared_lstm(subject):
     units = g.nodes[lstm]["config"].get("units")
     if units != 64:
         problems.append(f"the shared LSTM {lstm!r} has {units} units, expected 64")
-    read = sorted(k for _, keys in _readers_of_calls(subject, lstm) for k in keys)
+    read = sorted(k for _, keys in readers_of_calls(subject, lstm) for k in keys)
     if g.nodes[lstm]["calls"] > 1 and read != ["tweet_a", "tweet_b"]:
         problems.append(f"the shared LSTM {lstm!r} reads {quoted(read)}; expected 'tweet_a' and 'tweet_b'")
     return join(problems)
@@ -204,180 +200,6 @@ SIAMESE_LSTM = Exercise(
 )
 
 
-# --- 4. node_indexing ----------------------------------------------------------------
-
-NODES_IN = (Port("small", (None, 32, 32, 3)), Port("large", (None, 64, 64, 3)))
-NODES_OUT = (Port(None, (None, 64, 64, 16)), Port(None, (None, 32, 32, 16)))
-
-
-def _shared_conv(subject):
-    g = subject.graph
-    convs = subject.keys("Conv2D")
-    if not convs:
-        return "no Conv2D layer: create Conv2D(16, (3, 3), padding='same', name='shared_conv')."
-    if len(convs) >= 2 and all(g.nodes[k]["calls"] == 1 for k in convs):
-        return _copies_message(
-            subject,
-            convs,
-            "images",
-            "node indices only exist for one layer called several times: create "
-            "Conv2D(16, (3, 3), padding='same', name='shared_conv') once and call it on both inputs.",
-        )
-    conv = max(convs, key=lambda k: g.nodes[k]["calls"])
-    problems = []
-    if conv != "shared_conv":
-        problems.append(f"the shared convolution is named {conv!r}; pass name='shared_conv'")
-    problems += check_conv(subject, conv, 16, 3, padding="same", role="the convolution")
-    if g.nodes[conv]["calls"] != 2:
-        problems.append(_calls_message(subject, conv))
-    return join(problems)
-
-
-def _calls_message(subject, conv):
-    from kit.graph import calls_of
-
-    g = subject.graph
-    used = g.nodes[conv]["calls"]
-    made = len(calls_of(subject.layer(conv)))
-    if used == 1 and made == 2 and g.nodes[conv]["node_indices"] == [0]:
-        return (
-            f"{conv!r} was called twice, but the model holds only its call on "
-            f"{quoted(subject.producers(conv))} (node 0): in Keras 3, {conv}.output is the output of "
-            f"the first call, node 0, not of the last. Fetch the call on 'large' with "
-            f"kit.nodes.get_output_at({conv}, 1)"
-        )
-    return f"{conv!r} is called {plural(used, 'time')} in the model, expected 2"
-
-
-def _fetched_by_node(subject):
-    code = subject.code
-    if code is None:
-        return (
-            "the checker cannot read how the outputs were made: pass the function that builds the "
-            "model, kit.check('node_indexing', build_model), not the model."
-        )
-    fetched = code.first_arguments("get_output_at")
-    conv_variables = {a.target for a in code.call_results() if a.callee.split(".")[-1] == "Conv2D"}
-    kept = [a for a in code.call_results() if a.callee in conv_variables | fetched]
-    if kept:
-        lines = "; ".join(f"line {a.line}: `{a.text}`" for a in kept)
-        return (
-            f"your code kept the tensors the calls return ({lines}): call the layer without keeping "
-            "the result, then fetch each output with kit.nodes.get_output_at(layer, node)."
-        )
-    if not fetched:
-        return (
-            "the outputs are not fetched from the layer: take them with "
-            "kit.nodes.get_output_at(shared_conv, 1) and kit.nodes.get_output_at(shared_conv, 0)."
-        )
-    return None
-
-
-def _shared_conv_key(subject):
-    g = subject.graph
-    convs = [k for k in subject.keys("Conv2D") if g.nodes[k]["calls"] > 1]
-    if not convs:
-        raise Unmet("no Conv2D is called twice, so there is no node 1 to look at (see above).")
-    return convs[0]
-
-
-def _node_order(subject):
-    g = subject.graph
-    conv = _shared_conv_key(subject)
-    calls = _readers_of_calls(subject, conv)
-    indices = [index for index, _ in calls]
-    if indices != [0, 1]:
-        return (
-            f"the calls of {conv!r} in this model are nodes {quoted(indices)}, not 0 and 1: the "
-            "layer was called before, elsewhere (perhaps by an earlier run of a cell). "
-            "Create the layer inside build_model so that its nodes start at 0."
-        )
-    first = calls[0][1]
-    if first != ["small"]:
-        data = g.nodes[conv]
-        shape = data["input_shapes"][data["node_indices"].index(0)][0]
-        return (
-            f"node 0 of {conv!r} is its call on {quoted(first)} {format_shape(shape)}: call the "
-            "layer on 'small' first, so that node 0 is the small image and node 1 the large one."
-        )
-    return None
-
-
-def _outputs_by_node(subject):
-    from kit.graph import history, shape_of
-
-    conv = _shared_conv_key(subject)
-    wanted = [(1, "the call on 'large'"), (0, "the call on 'small'")]
-    problems = []
-    for position, (tensor, (node, what)) in enumerate(zip(subject.model.outputs, wanted), 1):
-        op, index, _ = history(tensor)
-        if op.name != conv:
-            problems.append(f"output {position} comes from {op.name!r}, not from {conv!r}")
-        elif index != node:
-            problems.append(
-                f"output {position} is node {index} of {conv!r} {format_shape(shape_of(tensor))}; "
-                f"expected node {node} ({what}): kit.nodes.get_output_at({conv}, {node})"
-            )
-    if len(subject.model.outputs) != 2:
-        problems.append(f"the model has {plural(len(subject.model.outputs), 'output')}, expected 2")
-    return join(problems)
-
-
-NODE_INDEXING = Exercise(
-    name="node_indexing",
-    title="Node indexing: one Conv2D called on two image sizes, outputs picked by node",
-    inputs=NODES_IN,
-    outputs=NODES_OUT,
-    requirements=(
-        inputs(*NODES_IN),
-        Requirement(
-            "one Conv2D 'shared_conv' (16 filters, 3x3, same padding) called on both images",
-            _shared_conv,
-            hints=(
-                "One layer object, two calls: both calls must be part of the model.",
-                "shared_conv = layers.Conv2D(16, (3, 3), padding='same', name='shared_conv'); "
-                "shared_conv(small); shared_conv(large).",
-            ),
-        ),
-        Requirement(
-            "node 0 of 'shared_conv' is the call on 'small', node 1 the call on 'large'",
-            _node_order,
-            hints=(
-                "Nodes are numbered in call order.",
-                "Call shared_conv(small) first, then shared_conv(large).",
-            ),
-        ),
-        Requirement(
-            "output 1 is node 1's output, output 2 is node 0's output",
-            _outputs_by_node,
-            hints=(
-                "In Keras 3, shared_conv.output is node 0's output, whatever you called last.",
-                "outputs = [kit.nodes.get_output_at(shared_conv, 1), kit.nodes.get_output_at(shared_conv, 0)].",
-            ),
-        ),
-        Requirement(
-            "the outputs are fetched with kit.nodes.get_output_at, not kept from the calls",
-            _fetched_by_node,
-            hints=(
-                "Call the layer without assigning what it returns.",
-                "Write shared_conv(small) on a line of its own, then fetch with kit.nodes.get_output_at(shared_conv, i).",
-            ),
-        ),
-        outputs(*NODES_OUT),
-        param_count(conv_params(3, 3, 16), f"{conv_params(3, 3, 16)} (3·3·3·16 + 16, counted once)"),
-        forward(NODES_IN, NODES_OUT, (None, None)),
-    ),
-    hints=(
-        "A node is one call of a layer. The first call of shared_conv is node 0, the "
-        "second node 1, whatever the models built around them.",
-        "Call the layer on 'small' first, then on 'large'. Do not keep the two result "
-        "tensors: ask the layer for them with kit.nodes.get_output_at(layer, i).",
-        "kit.nodes.get_input_shape_at(shared_conv, 1) should be (None, 64, 64, 3). The "
-        "model's outputs are [node 1's output, node 0's output].",
-    ),
-)
-
-
 # --- 7. shared_vision ------------------------------------------------------------------------
 
 DIGITS_IN = (Port("digit_a", (None, 27, 27, 1)), Port("digit_b", (None, 27, 27, 1)))
@@ -419,7 +241,7 @@ def _shared_vision_model(subject):
     problems = []
     if key != "vision_model":
         problems.append(f"the nested model is named {key!r}; pass name='vision_model' to keras.Model")
-    read = sorted(k for _, keys in _readers_of_calls(subject, key) for k in keys)
+    read = sorted(k for _, keys in readers_of_calls(subject, key) for k in keys)
     if len(read) == 2 and read[0] == read[1]:
         unused = "digit_b" if read[0] == "digit_a" else "digit_a"
         problems.append(
@@ -516,158 +338,5 @@ SHARED_VISION = Exercise(
             "Two layers or models in one model carry the same name: the vision model was built twice. "
             "Build it once and call that one model on both digits.",
         ),
-    ),
-)
-
-
-# --- 9. reusable_encoder ----------------------------------------------------------------------
-
-ENCODER_IN = (Port("encoder_input", (None, 16)),)
-ENCODER_OUT = (Port(None, (None, 128)),)
-AUTOENCODER_IN = (Port(None, (None, 16)),)
-AUTOENCODER_OUT = (Port(None, (None, 16)),)
-
-
-def _dense_sizes(subject, part, units, role):
-    graph = subject.graph_of(part)
-    found = probes.flat_layers(graph, "Dense")
-    if part == "autoencoder":
-        encoder_ids = {
-            g.nodes[k]["layer_id"] for g, k in probes.flat_layers(subject.graph_of("encoder"), "Dense")
-        }
-        decoder = [(g, k) for g, k in found if g.nodes[k]["layer_id"] not in encoder_ids]
-        # Copies of the encoder (reported by the sharing requirement) sit in front.
-        found = decoder if len(decoder) < len(found) else found[-len(units) :]
-    sizes = [g.nodes[k]["config"].get("units") for g, k in found]
-    if sizes != list(units):
-        return f"the {role} has Dense layers of {sizes or 'no'} units; expected {list(units)}, all with relu"
-    problems = []
-    for g, key in found:
-        activation = subject.activation(key, graph=g)
-        if activation != "relu":
-            problems.append(f"the {role}'s layer {key!r} uses activation {activation!r}, expected 'relu'")
-    return join(problems)
-
-
-def _shares_encoder(subject):
-    encoder, autoencoder = subject.parts["encoder"], subject.parts["autoencoder"]
-    mine = {id(v) for v in encoder.weights}
-    theirs = {id(v) for v in autoencoder.weights}
-    if not mine:
-        return "the encoder has no weights."
-    if not mine & theirs:
-        first = _decoder_start(subject)
-        if first:
-            return first
-        return (
-            "none of the encoder's weights are in the autoencoder: it has its own copies of "
-            "the layers, so training the autoencoder would leave the encoder untrained. Build "
-            "the autoencoder on the encoder's layers: from encoder_output, or by calling encoder(...)."
-        )
-    missing = [
-        layer.name
-        for layer in encoder.layers
-        if layer.weights and not {id(v) for v in layer.weights} <= theirs
-    ]
-    if missing:
-        return f"the encoder's layers {quoted(missing)} are not part of the autoencoder."
-    return None
-
-
-def _decoder_start(subject):
-    """The message when the autoencoder's first layer reads its input and belongs to no encoder."""
-    graph = subject.graph_of("autoencoder")
-    source = subject.inputs("autoencoder")[0].name
-    first = subject.consumers(source, graph=graph)
-    units = [graph.nodes[k]["config"].get("units") for k in first]
-    if len(first) == 1 and units[0] == 64:
-        return (
-            f"the decoder starts from the input: its first layer {first[0]!r} (Dense(64)) reads "
-            f"{source!r} directly, so the encoder is not part of the autoencoder. Start the decoder "
-            "from the encoder's output (encoder_output, or encoder(...))."
-        )
-    return None
-
-
-def _pair_order(subject):
-    encoder, autoencoder = subject.parts["encoder"], subject.parts["autoencoder"]
-    widths = [tuple(t.shape)[-1] for t in (*encoder.outputs, *autoencoder.outputs)]
-    if widths == [16, 128] or (len(encoder.layers) > len(autoencoder.layers) and widths[0] == 16):
-        return (
-            f"the pair is reversed: the first model, {encoder.name!r}, outputs {widths[0]} numbers like an "
-            f"autoencoder and the second, {autoencoder.name!r}, {widths[1]} like the encoder. "
-            "Return them in the order return encoder, autoencoder."
-        )
-    return None
-
-
-_ENCODER_PARAMS = dense_params(16, 32) + dense_params(32, 64) + dense_params(64, 128)
-_DECODER_PARAMS = dense_params(128, 64) + dense_params(64, 32) + dense_params(32, 16)
-
-REUSABLE_ENCODER = Exercise(
-    name="reusable_encoder",
-    title="An autoencoder whose encoder is a model of its own, sharing its layers",
-    inputs=AUTOENCODER_IN,
-    outputs=AUTOENCODER_OUT,
-    expects="pair",
-    requirements=(
-        Requirement(
-            "the function returns (encoder, autoencoder), in that order",
-            _pair_order,
-            hints=(
-                "The first model returned is the encoder.",
-                "End build_models with return encoder, autoencoder.",
-            ),
-        ),
-        inputs(*ENCODER_IN, part="encoder", what="the encoder"),
-        outputs(*ENCODER_OUT, part="encoder", what="the encoder"),
-        Requirement(
-            "the encoder: Dense 32, 64, 128, all relu",
-            lambda s: _dense_sizes(s, "encoder", (32, 64, 128), "encoder"),
-            hints=(
-                "The encoder widens 16 numbers to 128.",
-                "From encoder_input: Dense(32, relu), Dense(64, relu), Dense(128, relu).",
-            ),
-        ),
-        inputs(*AUTOENCODER_IN, part="autoencoder", what="the autoencoder"),
-        outputs(*AUTOENCODER_OUT, part="autoencoder", what="the autoencoder"),
-        Requirement(
-            "the decoder: Dense 64, 32, 16 after the encoder, all relu",
-            lambda s: _dense_sizes(s, "autoencoder", (64, 32, 16), "decoder"),
-            hints=(
-                "The decoder mirrors the encoder back down to 16 numbers.",
-                "From encoder_output: Dense(64, relu), Dense(32, relu), Dense(16, relu).",
-            ),
-        ),
-        Requirement(
-            "the autoencoder reuses the encoder's layers (same objects, same weights)",
-            _shares_encoder,
-            hints=(
-                "Continue from the encoder's output tensor instead of creating new encoder layers.",
-                "autoencoder = keras.Model(encoder_input, decoder_output), where the decoder starts from encoder_output.",
-            ),
-        ),
-        param_count(
-            _ENCODER_PARAMS,
-            f"{fmt_int(dense_params(16, 32))} + {fmt_int(dense_params(32, 64))} "
-            f"+ {fmt_int(dense_params(64, 128))}",
-            part="encoder",
-            what="the encoder",
-        ),
-        param_count(
-            _ENCODER_PARAMS + _DECODER_PARAMS,
-            f"{fmt_int(_ENCODER_PARAMS)} (encoder) + {fmt_int(_DECODER_PARAMS)} (decoder)",
-            part="autoencoder",
-            what="the autoencoder",
-        ),
-        forward(ENCODER_IN, ENCODER_OUT, ("relu",), part="encoder", what="the encoder on its own"),
-        forward(AUTOENCODER_IN, AUTOENCODER_OUT, ("relu",), part="autoencoder", what="the autoencoder"),
-    ),
-    hints=(
-        "One layer graph can make several models: keras.Model(encoder_input, encoder_output) "
-        "and keras.Model(encoder_input, decoder_output) share every layer they have in common.",
-        "Return both models: `return encoder, autoencoder`. The encoder ends at the 128-unit layer.",
-        "Creating new Dense layers for the autoencoder's first half copies the encoder instead of "
-        "reusing it: continue from encoder_output, or call encoder(...) on a new input.",
     ),
 )
