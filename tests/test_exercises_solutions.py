@@ -31,6 +31,8 @@ def test_the_solution_is_refused_before_a_first_check_and_given_after(learner):
     assert refused.returncode == 1 and refused.stdout == ""
     assert "try 'functional_mlp' first" in refused.stderr and "--anyway" in refused.stderr
 
+    check("functional_mlp", NotImplementedError())  # the untouched stub is not a try
+    assert kit_command("solution", "functional_mlp", env=learner).returncode == 1
     check("functional_mlp", None)  # a first attempt, recorded in the progress file
     given = kit_command("solution", "functional_mlp", env=learner)
     assert given.returncode == 0, given.stderr

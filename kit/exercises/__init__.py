@@ -91,6 +91,7 @@ def check(exercise_name: str, obj, *, save: bool = True) -> CheckResult:
     subject = resolve(obj, spec.expects)
     problem = None
     items = []
+    tried = not (isinstance(subject, Problem) and subject.stub)
     if isinstance(subject, Problem):
         problem = subject.message + _advice(spec, subject.message)
     else:
@@ -102,7 +103,7 @@ def check(exercise_name: str, obj, *, save: bool = True) -> CheckResult:
     result = CheckResult(spec.name, spec.title, items, problem, spec.hints)
     if save and not record.grading():
         try:
-            record.record_attempt(spec.name, result.passed)
+            record.record_attempt(spec.name, result.passed, tried)
         except OSError as error:
             result.notes.append(f"(progress not saved: {error})")
     return result

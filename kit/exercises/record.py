@@ -111,11 +111,16 @@ def load_or_reset() -> tuple[dict, str | None]:
         return empty(), f"The progress file was unreadable ({error}); it was moved to {aside}."
 
 
-def record_attempt(exercise: str, passed: bool) -> dict:
-    """Count one check of ``exercise``; mark it passed when ``passed``. Returns its entry."""
+def record_attempt(exercise: str, passed: bool, tried: bool = True) -> dict:
+    """Count one check of ``exercise``; mark it passed when ``passed``. Returns its entry.
+
+    ``tried`` is false for a check of the untouched stub: the learner has not written
+    anything yet, and ``kit solution`` waits for a real try.
+    """
     data, _ = load_or_reset()
     entry = data["exercises"].setdefault(exercise, {"passed": False, "attempts": 0})
     entry["attempts"] = int(entry.get("attempts", 0)) + 1
+    entry["tried"] = bool(entry.get("tried")) or tried
     entry["last_checked"] = _stamp()
     if passed:
         if not entry.get("passed"):

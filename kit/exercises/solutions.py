@@ -91,7 +91,8 @@ def solution_code(name: str, course: Path | None = None, anyway: bool = False) -
     spec = exercise(name)
     if not anyway:
         data, _ = record.load_or_reset()
-        if not data["exercises"].get(spec.name, {}).get("attempts"):
+        entry = data["exercises"].get(spec.name, {})
+        if not entry.get("tried", bool(entry.get("attempts"))):
             raise NotTriedYet(
                 f"try {spec.name!r} first: write your build function and run its check cell "
                 f"(kit.check({spec.name!r}, ...)) at least once, then ask again. To see the "

@@ -52,9 +52,13 @@ SAMPLE_BATCH = 2
 
 @dataclass(frozen=True)
 class Problem:
-    """The object given to ``check`` cannot be checked; ``message`` says why."""
+    """The object given to ``check`` cannot be checked; ``message`` says why.
+
+    ``stub`` is true when it is the exercise's untouched stub.
+    """
 
     message: str
+    stub: bool = False
 
 
 @dataclass(frozen=True)
@@ -286,7 +290,7 @@ def resolve(obj, expects: str = "model", pair: tuple = ("encoder", "autoencoder"
     """
     label, builder = DEFAULT_LABEL, None
     if _is_not_implemented(obj):
-        return Problem(STUB_MESSAGE.format(label="The exercise cell"))
+        return Problem(STUB_MESSAGE.format(label="The exercise cell"), stub=True)
     if callable(obj) and not inspect.isclass(obj) and not _is_keras(obj):
         label, builder = f"{_callable_name(obj)}()", obj
         built = _call_builder(obj, label)
@@ -416,7 +420,7 @@ def _call_builder(fn, label):
     try:
         return fn()
     except NotImplementedError:
-        return Problem(STUB_MESSAGE.format(label=label))
+        return Problem(STUB_MESSAGE.format(label=label), stub=True)
     except Exception as error:  # the learner's code may fail in any way
         from kit.exercises.build_errors import explain
 
