@@ -70,7 +70,10 @@ def first_line(error: BaseException, limit: int = 300) -> str:
 def meaning(error: BaseException) -> str:
     """What a Keras build error means for the learner's model ('' when unknown)."""
     for diagnose in (_input_left_out, _sequence_merged, _layer_reused):
-        found = diagnose(error)
+        try:
+            found = diagnose(error)
+        except Exception:  # a diagnosis must never hide the learner's own error
+            continue
         if found:
             return found
     return ""
