@@ -299,6 +299,14 @@ MULTI_IO = [
         headline().replace('dtype="int32", ', ""),
     ),
     wrong("multi_io", "embedding-256", ["256", "512"], headline(dim="256")),
+    wrong(
+        "multi_io",
+        "squared-error-loss",
+        ["'mse'", "binary_crossentropy"],
+        headline(
+            compile_line='model.compile(optimizer="rmsprop", loss=["mse", "mse"], loss_weights=[1.0, 0.2])'
+        ),
+    ),
     wrong("multi_io", "weights-swapped", ["loss weights", "0.2"], headline(weights="[0.2, 1.0]")),
     wrong(
         "multi_io",
@@ -386,6 +394,7 @@ SIAMESE_LSTM = [
         siamese(merge="layers.concatenate([encoded_a, encoded_a])"),
     ),
     wrong("siamese_lstm", "relu-output", ["'relu'", "sigmoid"], siamese(activation="relu")),
+    wrong("siamese_lstm", "one-unit-softmax", ["'softmax'", "sigmoid"], siamese(activation="softmax")),
     wrong("siamese_lstm", "lstm-32", ["32 units", "64"], siamese(units=32)),
     wrong("siamese_lstm", "inputs-reversed", ["order", "'tweet_a'"], siamese(inputs="[tweet_b, tweet_a]")),
     wrong(
