@@ -2,8 +2,9 @@
 
 Executes each notebook of notebooks/ (a temporary copy: the stored outputs are
 left alone) with nbconvert and prints its wall time and the peak resident
-memory of its kernel, then the totals, against the targets: at most 1.5 GB per
-notebook (Binder gives 2 GB) and at most 5 minutes for the whole course.
+memory of its kernel, then the totals, against the targets: at most 1.0 GB per
+notebook (Binder gives 2 GB: two open notebooks must fit) and under 4 minutes for
+the whole course.
 
 Run: .venv/bin/python benchmarks/notebooks.py [notebooks/05_inception.ipynb ...]
 """
@@ -18,8 +19,8 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-MEMORY_TARGET_MB = 1536
-COURSE_TARGET_S = 300
+MEMORY_TARGET_MB = 1000
+COURSE_TARGET_S = 240
 
 # Runs in a child process: its RUSAGE_CHILDREN peak is the kernel's (nbconvert waits for it).
 RUNNER = """
@@ -65,7 +66,7 @@ def main():
             total += elapsed
             worst = max(worst, peak_mb)
             flag = "" if ok else "  FAILED"
-            over = "  over 1.5 GB!" if peak_mb > MEMORY_TARGET_MB else ""
+            over = f"  over {MEMORY_TARGET_MB} MB!" if peak_mb > MEMORY_TARGET_MB else ""
             print(f"{notebook.name:52s} {elapsed:6.1f} s  peak {peak_mb:6.0f} MB{over}{flag}", flush=True)
     print(
         f"{'whole course':52s} {total:6.1f} s  (target {COURSE_TARGET_S} s); "

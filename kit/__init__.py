@@ -32,7 +32,8 @@ def __getattr__(name):
 
 
 def load_ipython_extension(ipython):
-    """``%load_ext kit``: load Keras quietly and turn the live layer graph on."""
+    """``%load_ext kit``: return freed memory promptly, load Keras quietly, turn the live layer graph on."""
+    import_module("kit.memory").release_large_blocks()
     import_module("kit.quiet").import_keras_quietly()
     import_module("kit.live_graph.extension").load_ipython_extension(ipython)
 

@@ -273,6 +273,17 @@ def _render_shape_chunk(rng, labels):
     return np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
 
 
+def _scene_view(kind, centre, radius, angle, tint, noise):
+    """One view of some scenes: background, the shape tinted by ``tint``, noise; float32 in 0..1."""
+    size = noise.shape[1]
+    gr, gc = _grid(size) / size
+    dr, dc = gr - centre[:, 0], gc - centre[:, 1]
+    u = np.cos(angle) * dc + np.sin(angle) * dr
+    v = -np.sin(angle) * dc + np.cos(angle) * dr
+    alpha = _shape_coverage(kind, u * size, v * size, radius * size)[..., None]
+    return np.clip(0.15 + alpha * tint[:, None, None] + noise, 0, 1).astype(np.float32)
+
+
 def shape_views(n_train=1000, n_test=200, *, seed=0):
     """One shape seen twice: a 64x64 gray view and a 32x32 colour view. Label: circle?
 
@@ -304,17 +315,13 @@ def shape_views(n_train=1000, n_test=200, *, seed=0):
         colour = rng.uniform(0.35, 1, (n, 3)).astype(np.float32)
         views = {}
         for key, size in (("gray", 64), ("colour", 32)):
-            gr, gc = _grid(size) / size
-            dr, dc = gr - centre[:, 0], gc - centre[:, 1]
-            u = np.cos(angle) * dc + np.sin(angle) * dr
-            v = -np.sin(angle) * dc + np.cos(angle) * dr
-            alpha = _shape_coverage(kind, u * size, v * size, radius * size)[..., None]
             noise = rng.normal(0, 0.05, (n, size, size, 1)).astype(np.float32)
-            if key == "gray":
-                image = 0.15 + alpha * (colour.mean(1)[:, None, None, None] + 0.2) + noise
-            else:
-                image = 0.15 + alpha * colour[:, None, None] + noise
-            views[key] = np.clip(image, 0, 1).astype(np.float32)
+            tint = colour.mean(1)[:, None] + 0.2 if key == "gray" else colour
+            # A few hundred scenes at a time: the per-pixel temporaries stay small.
+            parts = [slice(start, start + 250) for start in range(0, max(n, 1), 250)]
+            views[key] = np.concatenate(
+                [_scene_view(kind[p], centre[p], radius[p], angle[p], tint[p], noise[p]) for p in parts]
+            )
         return views, circle.astype(np.float32)[:, None]
 
     return make(train_rng, n_train), make(test_rng, n_test)
