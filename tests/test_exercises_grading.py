@@ -20,6 +20,7 @@ from keras import layers
 
 import kit
 from kit.exercises.grading import add_grading_cells, grading_cells, unmet
+from kit.exercises.solutions import strip_markers
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "exercises" / "source"
@@ -51,7 +52,7 @@ def answer(name, student):
         [wrong] = [a for a in ANSWERS if a.key == key]
         return wrong.code
     code = solution_cell(nbformat.read(SOURCES / f"{name}.ipynb", as_version=4)).source
-    return "\n".join(line for line in code.split("\n") if "SOLUTION" not in line)
+    return strip_markers(code)
 
 
 def checker_points(name, code):

@@ -156,7 +156,7 @@ def nested_model(subject, name: str, what: str, feeds: str, holds=()) -> str:
             f"your code builds the model {unused.target!r} (line {unused.line}: `{unused.text}`) but never "
             f"calls it: the model uses other layers instead. Call it on {feeds!r}, {unused.target}({feeds})"
         )
-    inline = [k for k in subject.keys(*holds) if holds]
+    inline = subject.keys(*holds) if holds else []
     build = (
         f"Build the {what} as its own model, keras.Model(its input, its output, name={name!r}) or "
         f"keras.Sequential([...], name={name!r}), and call it on {feeds!r}"

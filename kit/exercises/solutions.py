@@ -15,6 +15,7 @@ Example
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -42,8 +43,6 @@ def find_sources(course: Path | None = None) -> Path:
     FileNotFoundError
         When none of them holds a notebook.
     """
-    import os
-
     candidates = [Path(os.environ[SOLUTIONS_VARIABLE])] if os.environ.get(SOLUTIONS_VARIABLE) else []
     if course is not None:
         candidates.append(Path(course) / "exercises" / "source")
