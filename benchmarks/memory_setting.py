@@ -1,10 +1,10 @@
 """What ``kit.memory.release_large_blocks`` (run by ``%load_ext kit``) costs and saves.
 
-Trains the same small CNN in fresh processes, alternately with and without the
-setting, and prints each run's training time and peak resident memory, then the
-medians side by side.
+Trains the same small CNN in fresh processes, in turn without the setting and
+with each threshold (kit's default is 4 MB), and prints each run's training time
+and peak resident memory, then the medians side by side.
 
-Run: .venv/bin/python benchmarks/memory_setting.py [--repeats 3]
+Run: .venv/bin/python benchmarks/memory_setting.py [--repeats 3] [--thresholds 1 4 16]
 """
 
 import argparse
@@ -15,9 +15,9 @@ import sys
 
 RUN = """
 import resource, sys, time
-if sys.argv[1] == "on":
+if sys.argv[1] != "off":
     import kit.memory
-    kit.memory.release_large_blocks()
+    kit.memory.release_large_blocks(int(sys.argv[1]) << 20)
 from kit.quiet import import_keras_quietly
 keras = import_keras_quietly()
 import numpy as np
@@ -48,19 +48,23 @@ def run(mode):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--thresholds", type=int, nargs="+", default=[1, 4, 16], help="in MB")
     args = parser.parse_args()
-    results = {"off": [], "on": []}
+    modes = ["off"] + [str(megabytes) for megabytes in args.thresholds]
+    results = {mode: [] for mode in modes}
     for _ in range(args.repeats):
-        for mode in ("off", "on"):
+        for mode in modes:
             seconds, megabytes = run(mode)
             results[mode].append((seconds, megabytes))
-            print(f"setting {mode:3s}: fit {seconds:5.1f} s, peak {megabytes:5.0f} MB")
-    off = [statistics.median(v) for v in zip(*results["off"])]
-    on = [statistics.median(v) for v in zip(*results["on"])]
-    print(
-        f"medians: fit {off[0]:.1f} s -> {on[0]:.1f} s ({on[0] / off[0]:.2f}x), "
-        f"peak {off[1]:.0f} MB -> {on[1]:.0f} MB ({on[1] - off[1]:+.0f} MB)"
-    )
+            label = "off" if mode == "off" else f"{mode} MB"
+            print(f"threshold {label:>5s}: fit {seconds:5.1f} s, peak {megabytes:5.0f} MB")
+    off_seconds, off_peak = (statistics.median(v) for v in zip(*results["off"]))
+    for mode in modes[1:]:
+        seconds, peak = (statistics.median(v) for v in zip(*results[mode]))
+        print(
+            f"medians, {mode:>3s} MB against off: fit {off_seconds:.1f} s -> {seconds:.1f} s "
+            f"({seconds / off_seconds:.2f}x), peak {off_peak:.0f} MB -> {peak:.0f} MB ({peak - off_peak:+.0f} MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -4,8 +4,11 @@ glibc's ``malloc`` raises its "large block" threshold each time a large block is
 freed, up to 32 MB, and keeps blocks under that threshold for reuse instead of
 returning them. A TensorFlow kernel that trains a few models frees many blocks
 of a few MB (batches, gradients, data copies), so it grows by 100-200 MB it no
-longer uses. A fixed threshold of 1 MB hands those blocks back when they are
-freed. Used by ``%load_ext kit``, before TensorFlow is imported.
+longer uses. A fixed threshold of 4 MB hands the larger blocks back when they
+are freed. A lower one saves a little more memory, but each such block is then
+mapped afresh at every training step, which slows convolution training down
+(``benchmarks/memory_setting.py`` measures the trade). Used by ``%load_ext kit``,
+before TensorFlow is imported.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ __all__ = ["release_large_blocks"]
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
 
 
-def release_large_blocks(threshold=1 << 20):
+def release_large_blocks(threshold=4 << 20):
     """Make ``malloc`` return every freed block of ``threshold`` bytes or more at once.
 
     Returns True when set, False where it does not apply (not Linux, or a C library

@@ -211,6 +211,25 @@ def test_signal_tickets():
     assert accuracy > 0.8 and correlation > 0.7
 
 
+def test_tweets_as_codes_are_the_one_hot_rows_without_padding():
+    (one_hot, y), (one_hot_test, _) = ds.tweets(30, 5, length=120)
+    (codes, y_codes), (codes_test, _) = ds.tweets(30, 5, length=120, one_hot=False)
+    assert codes["tweet_a"].shape == (30, 120) and codes["tweet_a"].dtype == np.uint8
+    np.testing.assert_array_equal(y, y_codes)
+    for rows, tweet_codes in ((one_hot, codes), (one_hot_test, codes_test)):
+        for key in ("tweet_a", "tweet_b"):
+            text = rows[key].any(-1)
+            np.testing.assert_array_equal(text, tweet_codes[key] > 0)  # 0 only where no character
+            np.testing.assert_array_equal(rows[key].argmax(-1)[text], tweet_codes[key][text])
+    assert ds.tweet_text(codes["tweet_b"][3]) == ds.tweet_text(one_hot["tweet_b"][3])
+
+
+def test_tweet_text_refuses_a_batch():
+    (codes, _), _ = ds.tweets(2, 1, one_hot=False)
+    with pytest.raises(ValueError, match=r"one tweet, one-hot of shape \(length, n_chars\) or codes"):
+        ds.tweet_text(codes["tweet_a"][None])
+
+
 def test_signal_tweets():
     def habit_gap(x):
         a, b = (x[k].sum(1).astype(np.float32) for k in ("tweet_a", "tweet_b"))

@@ -32,3 +32,37 @@ def test_load_ext_sets_it_before_importing_tensorflow(monkeypatch):
     )
     kit.load_ipython_extension(None)
     assert calls == ["memory", "keras", "graph"]
+
+
+FREE_AND_MEASURE = """
+import sys
+import numpy as np
+if sys.argv[1] == "on":
+    from kit.memory import release_large_blocks
+    release_large_blocks()
+def resident_mb():
+    line = next(line for line in open("/proc/self/status") if line.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+block = np.ones(8 << 20, np.uint8)  # 8 MB, above the 4 MB threshold
+del block  # freeing it raises glibc's own threshold to 8 MB when kit's is not set
+before = resident_mb()
+block = np.ones(8 << 20, np.uint8)
+del block
+print(resident_mb() - before)
+"""
+
+
+@pytest.mark.skipif(not GLIBC, reason="mallopt is glibc's")
+def test_a_freed_large_block_goes_back_to_the_system_only_with_the_setting():
+    import subprocess
+
+    kept = {
+        mode: float(
+            subprocess.run(
+                [sys.executable, "-c", FREE_AND_MEASURE, mode], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for mode in ("off", "on")
+    }
+    assert kept["off"] > 6, kept  # glibc keeps the 8 MB for reuse
+    assert kept["on"] < 1, kept

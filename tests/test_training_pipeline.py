@@ -38,3 +38,18 @@ def test_validation_batches_are_finite_and_in_order():
     y = np.arange(5)
     batches = [targets.numpy().tolist() for _, targets in validation_dataset(np.zeros((5, 2)), y, 2)]
     assert batches == [[0, 1], [2, 3], [4]]
+
+
+def test_numeric_arrays_are_read_in_place_not_copied():
+    x = np.zeros((6, 3), dtype="float32")
+    stream = array_dataset(x, np.arange(6), 6, shuffle=False)
+    x[4] = 7.0  # a copy made when the stream was built would not see this
+    inputs, _ = next(iter(stream))
+    np.testing.assert_array_equal(inputs.numpy()[4], [7.0, 7.0, 7.0])
+    assert stream.element_spec[0].shape.as_list() == [None, 3]
+
+
+def test_string_arrays_take_the_tensorflow_path():
+    x = np.array(["a", "b", "c", "d"])
+    batches = [inputs.numpy().tolist() for inputs, _ in validation_dataset(x, np.arange(4), 3)]
+    assert batches == [[b"a", b"b", b"c"], [b"d"]]

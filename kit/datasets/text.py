@@ -436,7 +436,9 @@ _TWEET_BASE = np.array(
 _TWEET_SPREAD = np.array([0.6] * 26 + [0.3] + [1.3] * 18)
 
 
-def tweets(n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_authors=4, dtype="uint8"):
+def tweets(
+    n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_authors=4, dtype="uint8", one_hot=True
+):
     """Pairs of one-hot tweets, labelled 1 when the same author wrote both.
 
     For the shared-LSTM notebook (guide: two inputs of 280 characters x 256 one-hot).
@@ -447,7 +449,9 @@ def tweets(n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_author
     pairs share an author.
 
     The default ``dtype="uint8"`` keeps the one-hot arrays four times smaller than
-    float32; Keras casts each batch to the Input's float32.
+    float32; Keras casts each batch to the Input's float32. ``one_hot=False``
+    gives the byte codes instead, 256 times smaller still: 0 marks the padding
+    (no character has code 0), and ``tf.one_hot`` of -1 is an all-zero row.
 
     The guide's head (concatenate, then one sigmoid unit) adds a score of tweet a to
     a score of tweet b, which cannot express "same": it stays near 50% here. A hidden
@@ -457,7 +461,8 @@ def tweets(n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_author
     Returns
     -------
     (x_train, y_train), (x_test, y_test)
-        x: {"tweet_a", "tweet_b"}: (n, length, n_chars) one-hot of the byte codes;
+        x: {"tweet_a", "tweet_b"}: (n, length, n_chars) one-hot of the byte codes,
+        or with ``one_hot=False`` the uint8 codes (n, length), 0 before the text;
         y: float32 (n, 1) of 0 / 1.
 
     Example
@@ -465,11 +470,15 @@ def tweets(n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_author
     >>> (x, y), _ = tweets(4, 2, length=140)
     >>> x["tweet_a"].shape
     (4, 140, 256)
+    >>> (codes, _), _ = tweets(4, 2, length=140, one_hot=False)
+    >>> codes["tweet_a"].shape, bool((codes["tweet_a"].argmax(1) > 0).all())
+    ((4, 140), True)
     """
     _check_int("length", length, minimum=100)
     _check_int("n_chars", n_chars, minimum=128)
     _check_int("n_authors", n_authors, minimum=2)
     _check_choice("dtype", dtype, ("uint8", "float32"))
+    _check_choice("one_hot", one_hot, (True, False))
     world_rng, train_rng, test_rng = _streams(seed, n_train, n_test)
     codes = np.frombuffer(_TWEET_CHARS.encode(), np.uint8)
     habits = _TWEET_BASE * np.exp(world_rng.normal(0, 1, (n_authors, len(codes))) * _TWEET_SPREAD)
@@ -490,25 +499,40 @@ def tweets(n_train=600, n_test=200, *, seed=0, length=280, n_chars=256, n_author
             draws = rng.random((n, length, 1))
             picks = (draws > cumulative[:, None, :]).sum(-1)
             chars[:] = codes[np.minimum(picks, len(codes) - 1)]
-            one_hot = np.zeros((n, length, n_chars), dtype)
-            steps = np.arange(length)
-            for i in range(n):  # left-padded, so the text ends at the last time step
-                one_hot[i, steps[length - used[i] :], chars[i, : used[i]]] = 1
-            x[key] = one_hot
+            # Left-padded, so the text ends at the last time step.
+            padded = np.zeros((n, length), np.uint8)
+            for i in range(n):
+                padded[i, length - used[i] :] = chars[i, : used[i]]
+            x[key] = _one_hot_rows(padded, n_chars, dtype) if one_hot else padded
         return x, same.astype(np.float32)[:, None]
 
     return make(train_rng, n_train), make(test_rng, n_test)
 
 
-def tweet_text(one_hot):
-    """The characters of one one-hot tweet (all-zero padding rows are dropped).
+def _one_hot_rows(codes, n_chars, dtype):
+    """(n, length) codes to (n, length, n_chars) one-hot rows; code 0 gives an all-zero row."""
+    one_hot = np.zeros(codes.shape + (n_chars,), dtype)
+    samples, steps = np.nonzero(codes)
+    one_hot[samples, steps, codes[samples, steps]] = 1
+    return one_hot
+
+
+def tweet_text(tweet):
+    """The characters of one tweet, one-hot or codes (the padding is dropped).
 
     >>> (x, _), _ = tweets(2, 1)
     >>> len(tweet_text(x["tweet_a"][0])) >= 100
     True
+    >>> (codes, _), _ = tweets(2, 1, one_hot=False)
+    >>> tweet_text(codes["tweet_a"][0]) == tweet_text(x["tweet_a"][0])
+    True
     """
-    one_hot = np.asarray(one_hot)
-    if one_hot.ndim != 2:
-        raise ValueError(f"one_hot must be one tweet of shape (length, n_chars), got shape {one_hot.shape}")
-    used = one_hot.any(1)
-    return bytes(one_hot.argmax(1)[used].astype(np.uint8).tolist()).decode("latin-1")
+    tweet = np.asarray(tweet)
+    if tweet.ndim == 2:
+        tweet = np.where(tweet.any(1), tweet.argmax(1), 0)
+    elif tweet.ndim != 1:
+        raise ValueError(
+            "tweet must be one tweet, one-hot of shape (length, n_chars) or codes of shape "
+            f"(length,), got shape {tweet.shape}"
+        )
+    return bytes(tweet[tweet > 0].astype(np.uint8).tolist()).decode("latin-1")

@@ -10,6 +10,8 @@ Example
 
 from __future__ import annotations
 
+import numpy as np
+
 from kit.training.values import count_samples
 
 __all__ = ["array_dataset", "validation_dataset"]
@@ -27,8 +29,10 @@ def array_dataset(x, y, batch_size, *, seed=0, shuffle=True, first_epoch=0):
     The order of epoch ``e`` depends only on ``(seed, e)``, so a run resumed at
     epoch ``e`` sees the same batches as one that never stopped. As Keras does
     for arrays, each epoch's index permutation is cut into batches by one
-    reshape, every batch is one ``gather``, and tf.data's default graph
-    rewrites (costly on every new iterator) are off.
+    reshape, and tf.data's default graph rewrites (costly on every new
+    iterator) are off. Unlike Keras, numeric arrays are not copied into
+    TensorFlow: each batch is taken from them with NumPy, so training holds the
+    data once, not twice.
 
     Parameters
     ----------
@@ -83,16 +87,39 @@ def validation_dataset(x, y, batch_size):
 def _gathered(indices, x, y):
     """Batches of ``(x, y)`` picked by a dataset of index batches, prefetched."""
     tf = _tf()
-    data = tf.data.Dataset.from_tensors(_tuples((x, y))).repeat()
-    batches = tf.data.Dataset.zip((indices, data)).map(
-        lambda index, pair: tf.nest.map_structure(lambda array: tf.gather(array, index), pair),
-        num_parallel_calls=tf.data.AUTOTUNE,
-    )
+    structure = _tuples((x, y))
+    arrays = tf.nest.flatten(structure)
+    if all(np.asarray(array).dtype.kind in "biuf" for array in arrays):
+        batches = indices.map(_numpy_batch(structure))  # one at a time: NumPy holds the GIL
+    else:  # strings and the like: TensorFlow keeps its own copy and gathers from it
+        data = tf.data.Dataset.from_tensors(structure).repeat()
+        batches = tf.data.Dataset.zip((indices, data)).map(
+            lambda index, pair: tf.nest.map_structure(lambda array: tf.gather(array, index), pair),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
     options = tf.data.Options()
     options.experimental_optimization.apply_default_optimizations = False
     # Several workers split batches, not files (there are none).
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return batches.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+
+def _numpy_batch(structure):
+    """A tf.data map function: index batch -> the arrays' rows, taken by NumPy without a copy."""
+    tf = _tf()
+    arrays = [np.asarray(array) for array in tf.nest.flatten(structure)]
+    dtypes = [tf.as_dtype(array.dtype) for array in arrays]
+
+    def take(index):
+        return [array[index] for array in arrays]
+
+    def batch(index):
+        parts = tf.numpy_function(take, [index], dtypes, stateful=False)
+        for part, array in zip(parts, arrays):
+            part.set_shape((None,) + array.shape[1:])
+        return tf.nest.pack_sequence_as(structure, parts)
+
+    return batch
 
 
 def _tuples(structure):
