@@ -1,57 +1,67 @@
 """Wall time and peak memory of every course notebook, each in a fresh kernel.
 
-Executes each notebook of notebooks/ (a temporary copy: the stored outputs are
-left alone) with nbconvert and prints its wall time and the peak resident
-memory of its kernel, then the totals, against the targets: at most 1.0 GB per
-notebook (Binder gives 2 GB: two open notebooks must fit) and under 4 minutes for
-the whole course.
+Executes each notebook of notebooks/ (in memory: the stored outputs are left
+alone) and prints its wall time, kernel start included, the peak resident
+memory of its kernel and the cell that reached it, then the totals, against the
+targets: at most 1.0 GB per notebook (Binder gives 2 GB: two open notebooks
+must fit) and under 4 minutes for the whole course. ``--cells`` also lists every
+cell that took a second or more, with the kernel's memory after it.
 
-Run: .venv/bin/python benchmarks/notebooks.py [notebooks/05_inception.ipynb ...]
+Run: .venv/bin/python benchmarks/notebooks.py [--cells] [notebooks/05_inception.ipynb ...]
 """
 
 import argparse
 import os
 import pathlib
-import shutil
-import subprocess
-import sys
 import tempfile
 import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MEMORY_TARGET_MB = 1000
 COURSE_TARGET_S = 240
 
-# Runs in a child process: its RUSAGE_CHILDREN peak is the kernel's (nbconvert waits for it).
-RUNNER = """
-import resource, sys
-from nbconvert.nbconvertapp import main
-sys.argv = ["jupyter-nbconvert", "--to", "notebook", "--execute", "--inplace",
-            "--ExecutePreprocessor.timeout=600", sys.argv[1]]
-try:
-    main()
-finally:
-    print("PEAK_KB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
-"""
+
+def kernel_memory_mb(client):
+    """The kernel's resident memory now and its peak so far, in MB (Linux /proc)."""
+    status = pathlib.Path(f"/proc/{client.km.provisioner.process.pid}/status").read_text()
+    values = dict(line.split(":", 1) for line in status.splitlines() if line.startswith(("VmRSS", "VmHWM")))
+    return int(values["VmRSS"].split()[0]) / 1024, int(values["VmHWM"].split()[0]) / 1024
 
 
 def run(notebook, folder):
-    copy = pathlib.Path(folder) / notebook.name
-    shutil.copy(notebook, copy)
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", KIT_HOME=folder)
+    """Execute ``notebook`` in ``folder``; returns (seconds, peak MB, peak cell, cells, error)."""
+    book = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(book, timeout=600, resources={"metadata": {"path": folder}})
+    cells, peak = [], {"mb": 0.0, "cell": None}
+    started = {}
+
+    def before(cell, cell_index):
+        started["at"] = time.perf_counter()
+
+    def after(cell, cell_index, **_):
+        resident, high = kernel_memory_mb(client)
+        first_line = (cell.source.splitlines() or [""])[0][:60]
+        cells.append((cell_index, time.perf_counter() - started["at"], resident, first_line))
+        if high > peak["mb"]:
+            peak.update(mb=high, cell=f"[{cell_index}] {first_line}")
+
+    client.on_cell_execute, client.on_cell_executed = before, after
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", RUNNER, str(copy)], cwd=folder, env=env, capture_output=True, text=True
-    )
-    elapsed = time.perf_counter() - start
-    peak_kb = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB")]
-    if done.returncode:
-        print(done.stderr[-2000:], file=sys.stderr)
-    return elapsed, (peak_kb[0] / 1024 if peak_kb else float("nan")), done.returncode == 0
+    error = None
+    try:
+        client.execute()
+    except CellExecutionError as failure:
+        error = str(failure).splitlines()[-1]
+    return time.perf_counter() - start, peak["mb"], peak["cell"], cells, error
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cells", action="store_true", help="list the cells that took 1 s or more")
     parser.add_argument(
         "notebooks",
         nargs="*",
@@ -61,13 +71,20 @@ def main():
     args = parser.parse_args()
     total, worst = 0.0, 0.0
     with tempfile.TemporaryDirectory() as folder:
+        os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", KIT_HOME=folder)
         for notebook in args.notebooks:
-            elapsed, peak_mb, ok = run(notebook, folder)
+            elapsed, peak_mb, peak_cell, cells, error = run(notebook, folder)
             total += elapsed
             worst = max(worst, peak_mb)
-            flag = "" if ok else "  FAILED"
             over = f"  over {MEMORY_TARGET_MB} MB!" if peak_mb > MEMORY_TARGET_MB else ""
-            print(f"{notebook.name:52s} {elapsed:6.1f} s  peak {peak_mb:6.0f} MB{over}{flag}", flush=True)
+            failed = f"  FAILED: {error}" if error else ""
+            print(
+                f"{notebook.name:52s} {elapsed:6.1f} s  peak {peak_mb:6.0f} MB{over}{failed}  (cell {peak_cell})",
+                flush=True,
+            )
+            for index, seconds, resident, first_line in cells if args.cells else ():
+                if seconds >= 1:
+                    print(f"    [{index:2d}] {seconds:6.1f} s  then {resident:5.0f} MB  {first_line}")
     print(
         f"{'whole course':52s} {total:6.1f} s  (target {COURSE_TARGET_S} s); "
         f"largest peak {worst:.0f} MB (target {MEMORY_TARGET_MB} MB)"
