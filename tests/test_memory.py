@@ -1,6 +1,7 @@
 """kit.memory: the fixed mmap threshold that %load_ext kit sets before TensorFlow loads."""
 
 import platform
+import subprocess
 import sys
 
 import pytest
@@ -54,8 +55,6 @@ print(resident_mb() - before)
 
 @pytest.mark.skipif(not GLIBC, reason="mallopt is glibc's")
 def test_a_freed_large_block_goes_back_to_the_system_only_with_the_setting():
-    import subprocess
-
     kept = {
         mode: float(
             subprocess.run(

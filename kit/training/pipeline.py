@@ -88,9 +88,9 @@ def _gathered(indices, x, y):
     """Batches of ``(x, y)`` picked by a dataset of index batches, prefetched."""
     tf = _tf()
     structure = _tuples((x, y))
-    arrays = tf.nest.flatten(structure)
-    if all(np.asarray(array).dtype.kind in "biuf" for array in arrays):
-        batches = indices.map(_numpy_batch(structure))  # one at a time: NumPy holds the GIL
+    arrays = [np.asarray(array) for array in tf.nest.flatten(structure)]
+    if all(array.dtype.kind in "biuf" for array in arrays):
+        batches = indices.map(_numpy_batch(structure, arrays))  # one at a time: NumPy holds the GIL
     else:  # strings and the like: TensorFlow keeps its own copy and gathers from it
         data = tf.data.Dataset.from_tensors(structure).repeat()
         batches = tf.data.Dataset.zip((indices, data)).map(
@@ -104,10 +104,10 @@ def _gathered(indices, x, y):
     return batches.with_options(options).prefetch(tf.data.AUTOTUNE)
 
 
-def _numpy_batch(structure):
-    """A tf.data map function: index batch -> the arrays' rows, taken by NumPy without a copy."""
+def _numpy_batch(structure, arrays):
+    """A tf.data map function: index batch -> the rows of ``arrays`` (``structure`` flattened),
+    taken by NumPy without a copy."""
     tf = _tf()
-    arrays = [np.asarray(array) for array in tf.nest.flatten(structure)]
     dtypes = [tf.as_dtype(array.dtype) for array in arrays]
 
     def take(index):
