@@ -359,6 +359,14 @@ def test_unsafe_deserialization_switch_exists():
     assert callable(keras.config.enable_unsafe_deserialization)
 
 
+def test_tf_one_hot_of_minus_one_is_an_all_zero_row():
+    """Notebook 03 makes the padding rows of its tweets this way."""
+    import tensorflow as tf
+
+    rows = tf.one_hot([-1, 0, 255], 256).numpy()
+    assert rows[0].sum() == 0 and rows[1, 0] == 1 and rows[2, 255] == 1 and rows.sum() == 2
+
+
 def test_a_list_of_loss_weights_follows_the_outputs_with_dict_losses():
     import keras
     import numpy as np
