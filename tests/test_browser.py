@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM, chromium_page, jupyterlab
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
@@ -166,7 +167,13 @@ def add_cell_and_run(page, code):
 
 def bring_into_view(page, selector):
     """Scroll the first ``selector`` into view and wait until it is painted there (cells render lazily)."""
-    page.locator(selector).first.scroll_into_view_if_needed()
+    for attempt in range(3):
+        try:
+            page.locator(selector).first.scroll_into_view_if_needed()
+            break
+        except PlaywrightError as error:  # the widget replaced the element while we scrolled: find it again
+            if "not attached to the DOM" not in str(error) or attempt == 2:
+                raise
     page.wait_for_function(
         """selector => {
             const element = document.querySelector(selector);
