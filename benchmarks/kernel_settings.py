@@ -68,17 +68,11 @@ _ = guide_module(np.random.default_rng(0).random((1, 256, 256, 3), dtype="float3
 
 
 def cpu_seconds(pid):
-    """User and system CPU seconds of every thread of process ``pid`` so far."""
-    user = system = 0
-    for thread in os.listdir(f"/proc/{pid}/task"):
-        try:
-            stat = pathlib.Path(f"/proc/{pid}/task/{thread}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        user, system = user + int(fields[11]), system + int(fields[12])
+    """User and system CPU seconds of process ``pid`` so far, all its threads (Linux /proc)."""
+    stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    user, system = stat[stat.rindex(")") + 2 :].split()[11:13]
     ticks = os.sysconf("SC_CLK_TCK")
-    return user / ticks, system / ticks
+    return int(user) / ticks, int(system) / ticks
 
 
 def peak_mb(pid):
