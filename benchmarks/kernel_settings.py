@@ -15,11 +15,11 @@ Run: .venv/bin/python benchmarks/kernel_settings.py [--repeats 2]
 
 import argparse
 import os
-import pathlib
 import statistics
 import time
 
 from jupyter_client.manager import start_new_kernel
+from kernel_usage import cpu_seconds, memory_mb
 
 FIRST_CELLS = {
     "4 MB": "%load_ext kit",
@@ -67,22 +67,6 @@ _ = guide_module(np.random.default_rng(0).random((1, 256, 256, 3), dtype="float3
 """
 
 
-def cpu_seconds(pid):
-    """User and system CPU seconds of process ``pid`` so far, all its threads (Linux /proc)."""
-    stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
-    user, system = stat[stat.rindex(")") + 2 :].split()[11:13]
-    ticks = os.sysconf("SC_CLK_TCK")
-    return int(user) / ticks, int(system) / ticks
-
-
-def peak_mb(pid):
-    """The peak resident memory of process ``pid``, in MB."""
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM for process {pid}")
-
-
 def run(onednn, memory):
     """One fresh kernel: (training s, user s, system s, peak after training, peak after module)."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", TF_ENABLE_ONEDNN_OPTS=onednn)
@@ -102,9 +86,9 @@ def run(onednn, memory):
         execute(TRAIN)
         seconds = time.perf_counter() - start
         user_after, system_after = cpu_seconds(pid)
-        trained_peak = peak_mb(pid)
+        _, trained_peak = memory_mb(pid)
         execute(MODULE)
-        return seconds, user_after - user, system_after - system, trained_peak, peak_mb(pid)
+        return seconds, user_after - user, system_after - system, trained_peak, memory_mb(pid)[1]
     finally:
         manager.shutdown_kernel(now=True)
 

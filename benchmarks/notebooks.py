@@ -4,9 +4,10 @@ Executes each notebook of notebooks/ (in memory: the stored outputs are left
 alone) and prints its wall time, kernel start included, the kernel's CPU time
 (user and system, all threads: steadier than the wall time on shared cores),
 the peak resident memory of its kernel and the cell that reached it, then the
-totals, against the targets: at most 1.0 GB per notebook (Binder gives 2 GB: two open notebooks
-must fit) and under 4 minutes for the whole course. ``--cells`` also lists every
-cell that took a second or more, with the kernel's memory after it.
+totals, against the targets: at most 1.0 GB per notebook (Binder gives 2 GB:
+two open notebooks must fit) and under 4 minutes for the whole course.
+``--cells`` also lists every cell that took a second or more, with the
+kernel's memory after it.
 
 Run: .venv/bin/python benchmarks/notebooks.py [--cells] [notebooks/05_inception.ipynb ...]
 """
@@ -18,26 +19,13 @@ import tempfile
 import time
 
 import nbformat
+from kernel_usage import cpu_seconds, memory_mb
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MEMORY_TARGET_MB = 1000
 COURSE_TARGET_S = 240
-
-
-def kernel_memory_mb(client):
-    """The kernel's resident memory now and its peak so far, in MB (Linux /proc)."""
-    status = pathlib.Path(f"/proc/{client.km.provisioner.process.pid}/status").read_text()
-    values = dict(line.split(":", 1) for line in status.splitlines() if line.startswith(("VmRSS", "VmHWM")))
-    return int(values["VmRSS"].split()[0]) / 1024, int(values["VmHWM"].split()[0]) / 1024
-
-
-def kernel_cpu_seconds(client):
-    """The kernel's user and system CPU time so far, all threads, in seconds (Linux /proc)."""
-    stat = pathlib.Path(f"/proc/{client.km.provisioner.process.pid}/stat").read_text()
-    user, system = stat[stat.rindex(")") + 2 :].split()[11:13]
-    return (int(user) + int(system)) / os.sysconf("SC_CLK_TCK")
 
 
 def run(notebook, folder):
@@ -51,8 +39,9 @@ def run(notebook, folder):
         started["at"] = time.perf_counter()
 
     def after(cell, cell_index, **_):
-        resident, high = kernel_memory_mb(client)
-        cpu["seconds"] = kernel_cpu_seconds(client)
+        pid = client.km.provisioner.process.pid
+        resident, high = memory_mb(pid)
+        cpu["seconds"] = sum(cpu_seconds(pid))
         first_line = (cell.source.splitlines() or [""])[0][:60]
         cells.append((cell_index, time.perf_counter() - started["at"], resident, first_line))
         if high > peak["mb"]:
