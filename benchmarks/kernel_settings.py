@@ -1,7 +1,8 @@
 """What oneDNN and ``%load_ext kit``'s memory setting do to a convolution training in a kernel.
 
 Runs the same work in fresh Jupyter kernels, in turn under each combination of
-TensorFlow's oneDNN switch (``TF_ENABLE_ONEDNN_OPTS`` 0 or 1) and the fixed 4 MB
+TensorFlow's oneDNN switch (``TF_ENABLE_ONEDNN_OPTS`` 0 or 1, with
+``TF_ONEDNN_USE_SYSTEM_ALLOCATOR`` set the same, as :mod:`kit.onednn` does) and the fixed 4 MB
 mmap threshold of :mod:`kit.memory` (``%load_ext kit`` sets it; the other first
 cell loads Keras and the live graph without it). The work is notebook 05's
 small Inception trained for 3 epochs on 3,000 generated 32x32 pictures, then
@@ -24,6 +25,7 @@ from kernel_usage import cpu_seconds, memory_mb
 FIRST_CELLS = {
     "4 MB": "%load_ext kit",
     "none": (
+        "import kit.onednn\nkit.onednn.use_onednn()\n"
         "import kit.quiet\nkit.quiet.import_keras_quietly()\n"
         "import kit.live_graph.extension\nkit.live_graph.extension.load_ipython_extension(get_ipython())"
     ),
@@ -69,7 +71,8 @@ _ = guide_module(np.random.default_rng(0).random((1, 256, 256, 3), dtype="float3
 
 def run(onednn, memory):
     """One fresh kernel: (training s, user s, system s, peak after training, peak after module)."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", TF_ENABLE_ONEDNN_OPTS=onednn)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1")
+    env.update(TF_ENABLE_ONEDNN_OPTS=onednn, TF_ONEDNN_USE_SYSTEM_ALLOCATOR=onednn)
     manager, client = start_new_kernel(kernel_name="python3", env=env)
     try:
         pid = manager.provisioner.process.pid

@@ -32,7 +32,8 @@ def __getattr__(name):
 
 
 def load_ipython_extension(ipython):
-    """``%load_ext kit``: return freed memory promptly, load Keras quietly, turn the live layer graph on."""
+    """``%load_ext kit``: use oneDNN, return freed memory promptly, load Keras quietly, show the live graph."""
+    import_module("kit.onednn").use_onednn()
     import_module("kit.memory").release_large_blocks()
     import_module("kit.quiet").import_keras_quietly()
     import_module("kit.live_graph.extension").load_ipython_extension(ipython)

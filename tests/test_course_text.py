@@ -199,6 +199,8 @@ def test_colours_are_named_as_the_legend_names_them(path):
 #   is 0.001 (test_rmsprop_default_learning_rate); a Lambda model file is refused by default
 #   (notebook 11's cell);
 # - 05: axis=1 stacks rows, (None, 768, 256, 64); the parameter count by hand equals summary();
+#   a clone on a 128x128 Input keeps the weights and only the Input fixes the picture size
+#   (test_a_copy_of_the_inception_module_reads_smaller_pictures_with_the_same_weights);
 #   both models share the towers (cells); channels-last is Keras's default and `concatenate`
 #   joins the last axis by default (test_channels_last_and_concatenate_defaults);
 # - 06: ResNet50 has 177 entries in model.layers, 16 Add layers (a cell prints them);

@@ -26,13 +26,14 @@ def test_refuses_a_threshold_that_is_not_a_positive_byte_count(threshold):
 
 def test_load_ext_sets_it_before_importing_tensorflow(monkeypatch):
     calls = []
+    monkeypatch.setattr("kit.onednn.use_onednn", lambda: calls.append("onednn"))
     monkeypatch.setattr("kit.memory.release_large_blocks", lambda: calls.append("memory"))
     monkeypatch.setattr("kit.quiet.import_keras_quietly", lambda: calls.append("keras"))
     monkeypatch.setattr(
         "kit.live_graph.extension.load_ipython_extension", lambda ipython: calls.append("graph")
     )
     kit.load_ipython_extension(None)
-    assert calls == ["memory", "keras", "graph"]
+    assert calls == ["onednn", "memory", "keras", "graph"]
 
 
 FREE_AND_MEASURE = """

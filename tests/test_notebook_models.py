@@ -226,6 +226,19 @@ def test_inception_concat_on_axis_1_stacks_rows_and_axis_minus_1_joins_channels(
     assert keras.Model(input_img, fixed).count_params() == 140_160
 
 
+def test_a_copy_of_the_inception_module_reads_smaller_pictures_with_the_same_weights():
+    input_img, towers = inception_towers()
+    module = keras.Model(input_img, layers.concatenate(towers, axis=1))
+    picture = np.zeros((1, 128, 128, 3), "float32")
+    with pytest.raises(ValueError, match="incompatible"):
+        module(picture)
+    copy = keras.models.clone_model(module, input_tensors=keras.Input(shape=(128, 128, 3)))
+    copy.set_weights(module.get_weights())
+    assert copy.output.shape == (None, 384, 128, 64)
+    assert all(np.array_equal(a, b) for a, b in zip(copy.get_weights(), module.get_weights()))
+    assert copy(picture).shape == (1, 384, 128, 64)
+
+
 # --- 06 Residual connections ----------------------------------------------------------
 
 
