@@ -1,5 +1,8 @@
 """Tests of kit.training.pipeline: reproducible batches from arrays, epoch after epoch."""
 
+import gc
+import weakref
+
 import numpy as np
 
 from kit.training.pipeline import array_dataset, validation_dataset
@@ -53,3 +56,24 @@ def test_string_arrays_take_the_tensorflow_path():
     x = np.array(["a", "b", "c", "d"])
     batches = [inputs.numpy().tolist() for inputs, _ in validation_dataset(x, np.arange(4), 3)]
     assert batches == [[b"a", b"b", b"c"], [b"d"]]
+
+
+def test_the_arrays_are_freed_with_the_last_dataset_that_reads_them():
+    # TensorFlow keeps every function that a tf.data map calls through numpy_function for the life
+    # of the process; a pipeline that kept its arrays in that function would never let them go.
+    x, y = np.zeros((6, 2), dtype="float32"), np.arange(6)
+    x_alive, y_alive = weakref.ref(x), weakref.ref(y)
+    stream = array_dataset(x, y, 4).take(2)
+    del x, y
+    gc.collect()
+    assert [len(targets) for _, targets in stream] == [4, 2]  # the dataset still holds them
+    assert x_alive() is not None and y_alive() is not None
+    del stream
+    gc.collect()
+    assert x_alive() is None and y_alive() is None
+
+
+def test_an_iterator_keeps_its_arrays_after_the_dataset_name_is_gone():
+    batches = iter(validation_dataset(np.ones((5, 1), dtype="float32"), np.arange(5), 2))
+    gc.collect()
+    assert [targets.numpy().tolist() for _, targets in batches] == [[0, 1], [2, 3], [4]]

@@ -1,6 +1,7 @@
 """Tests of kit.train: training, named inputs and outputs, datasets, run
 directories, resuming after SIGKILL, the Stop button and out-of-memory."""
 
+import gc
 import json
 import os
 import signal
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +68,16 @@ def test_train_builds_compiles_and_returns_history(tmp_path, capsys):
     assert any(
         "compiled with optimizer='adam', loss='sparse_categorical_crossentropy'" in line for line in printed
     )
+
+
+def test_the_training_arrays_are_freed_once_the_learner_lets_them_go(tmp_path):
+    x, y = data()
+    x_alive = weakref.ref(x)
+    history = train(build_classifier, x, y, epochs=2, batch_size=32, validation=0.25, checkpoint=False)
+    del x
+    gc.collect()
+    assert x_alive() is None  # neither the model nor TensorFlow keeps them
+    assert history.model.train_function is not None
 
 
 def test_named_inputs_and_outputs_as_dicts(tmp_path):

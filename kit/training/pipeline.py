@@ -10,6 +10,8 @@ Example
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from kit.training.values import count_samples
@@ -89,8 +91,10 @@ def _gathered(indices, x, y):
     tf = _tf()
     structure = _tuples((x, y))
     arrays = [np.asarray(array) for array in tf.nest.flatten(structure)]
+    rows = None
     if all(array.dtype.kind in "biuf" for array in arrays):
-        batches = indices.map(_numpy_batch(structure, arrays))  # one at a time: NumPy holds the GIL
+        rows = _Rows(arrays)
+        batches = indices.map(_numpy_batch(structure, rows))  # one at a time: NumPy holds the GIL
     else:  # strings and the like: TensorFlow keeps its own copy and gathers from it
         data = tf.data.Dataset.from_tensors(structure).repeat()
         batches = tf.data.Dataset.zip((indices, data)).map(
@@ -101,23 +105,40 @@ def _gathered(indices, x, y):
     options.experimental_optimization.apply_default_optimizations = False
     # Several workers split batches, not files (there are none).
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    return batches.with_options(options).prefetch(tf.data.AUTOTUNE)
+    dataset = batches.with_options(options).prefetch(tf.data.AUTOTUNE)
+    dataset._kit_rows = rows  # the arrays live as long as the dataset (and its iterators) do
+    return dataset
 
 
-def _numpy_batch(structure, arrays):
-    """A tf.data map function: index batch -> the rows of ``arrays`` (``structure`` flattened),
-    taken by NumPy without a copy."""
+class _Rows:
+    """The arrays a dataset reads with NumPy.
+
+    TensorFlow keeps every function a dataset calls through ``tf.numpy_function``
+    until the process ends, so that function only holds a weak reference to
+    this object; the dataset holds the strong one.
+    """
+
+    def __init__(self, arrays):
+        self.arrays = arrays
+
+
+def _numpy_batch(structure, rows):
+    """A tf.data map function: index batch -> the rows of ``rows.arrays`` (``structure``
+    flattened), taken by NumPy without a copy."""
     tf = _tf()
-    dtypes = [tf.as_dtype(array.dtype) for array in arrays]
+    dtypes = [tf.as_dtype(array.dtype) for array in rows.arrays]
+    shapes = [array.shape[1:] for array in rows.arrays]
+    skeleton = tf.nest.pack_sequence_as(structure, list(range(len(shapes))))  # no array in it
+    weak_rows = weakref.ref(rows)
 
     def take(index):
-        return [array[index] for array in arrays]
+        return [array[index] for array in weak_rows().arrays]
 
     def batch(index):
         parts = tf.numpy_function(take, [index], dtypes, stateful=False)
-        for part, array in zip(parts, arrays):
-            part.set_shape((None,) + array.shape[1:])
-        return tf.nest.pack_sequence_as(structure, parts)
+        for part, shape in zip(parts, shapes):
+            part.set_shape((None,) + shape)
+        return tf.nest.pack_sequence_as(skeleton, parts)
 
     return batch
 
