@@ -71,13 +71,13 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", KIT_HOME=folder)
         for notebook in args.notebooks:
-            elapsed, cpu_seconds, peak_mb, peak_cell, cells, error = run(notebook, folder)
-            total, total_cpu = total + elapsed, total_cpu + cpu_seconds
+            elapsed, cpu_used, peak_mb, peak_cell, cells, error = run(notebook, folder)
+            total, total_cpu = total + elapsed, total_cpu + cpu_used
             worst = max(worst, peak_mb)
             over = f"  over {MEMORY_TARGET_MB} MB!" if peak_mb > MEMORY_TARGET_MB else ""
             failed = f"  FAILED: {error}" if error else ""
             print(
-                f"{notebook.name:52s} {elapsed:6.1f} s  cpu {cpu_seconds:6.1f} s  peak {peak_mb:6.0f} MB"
+                f"{notebook.name:52s} {elapsed:6.1f} s  cpu {cpu_used:6.1f} s  peak {peak_mb:6.0f} MB"
                 f"{over}{failed}  (cell {peak_cell})",
                 flush=True,
             )
