@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from kit.training import devices
+from kit.training.batches_per_call import set_batches_per_call
 from kit.training.checks import prepare
 from kit.training.fingerprint import default_run_dir, run_fingerprint
 from kit.training.pipeline import array_dataset, validation_dataset
@@ -238,6 +239,13 @@ def train(
         Bad data, before any training, with what was expected and how to fix it.
     OutOfMemoryError
         The device ran out of memory; the message suggests a smaller batch.
+
+    Notes
+    -----
+    On arrays, each call of the train function runs up to 10 batches
+    (``model.steps_per_execution``, kept after training), always a number that
+    divides the epoch; see :mod:`kit.training.batches_per_call`. A callback of
+    yours that watches every batch gets one batch per call.
     """
     run = RunOptions(epochs, run_dir, restart, checkpoint, callbacks)
     data_options = DataOptions(x, y, validation, batch_size, shuffle)
@@ -392,6 +400,7 @@ def _fit(model, feed, start, run, display_options, notes):
         notes=notes,
         previous=start.history,
     )
+    set_batches_per_call(model, feed.steps, run.callbacks)
     position = kit_callbacks.Position()
     saver = kit_callbacks.EpochCheckpoint(start.folder, start.state, history) if start.folder else None
     button = StopButton()
