@@ -3,9 +3,9 @@
 Keras makes one round trip from Python for every call of a model's train
 function. For the small models of the course that costs about as much as the
 batch itself, so ``kit.train`` sets Keras' ``steps_per_execution`` and each call
-runs several batches inside TensorFlow. The number always divides the epoch, so
-every epoch still ends on its own last batch and a resumed run sees the same
-batches as one that never stopped.
+runs several batches inside TensorFlow, during ``kit.train`` only. The number
+always divides the epoch, so every epoch still ends on its own last batch and a
+resumed run sees the same batches as one that never stopped.
 
 Example
 -------
@@ -15,9 +15,9 @@ Example
 
 from __future__ import annotations
 
-import weakref
+import contextlib
 
-__all__ = ["MOST_BATCHES_PER_CALL", "batches_per_call", "set_batches_per_call", "watches_batches"]
+__all__ = ["MOST_BATCHES_PER_CALL", "batches_per_call", "several_batches_per_call", "watches_batches"]
 
 MOST_BATCHES_PER_CALL = 10
 _BATCH_HOOKS = (
@@ -28,7 +28,7 @@ _BATCH_HOOKS = (
     "on_test_batch_begin",
     "on_test_batch_end",
 )
-_chosen_by_kit = weakref.WeakKeyDictionary()  # model -> the number kit set
+_FUNCTIONS = ("train_function", "test_function", "predict_function")
 
 
 def batches_per_call(steps, most=MOST_BATCHES_PER_CALL):
@@ -59,31 +59,58 @@ def watches_batches(callback):
     return any(getattr(type(callback), hook) is not getattr(base, hook) for hook in _BATCH_HOOKS)
 
 
-def set_batches_per_call(model, steps, callbacks=()):
-    """Set ``model.steps_per_execution`` for an epoch of ``steps`` batches; returns it.
+@contextlib.contextmanager
+def several_batches_per_call(model, steps, callbacks=()):
+    """Within the block, ``model`` runs several batches per call; after it, it is as it was.
 
     One batch per call when the epoch's length is unknown (``steps`` None), the
     model trains on several replicas, or one of the learner's ``callbacks``
-    watches every batch. A number the learner chose in ``model.compile`` is kept.
+    watches every batch. A ``steps_per_execution`` the learner chose in
+    ``model.compile`` is kept, and so are the learner's own traced functions for
+    ``fit``, ``evaluate`` and ``predict`` (one batch at a time holds less memory
+    there). Kit's are dropped after the block, so another ``kit.train`` of the
+    same model traces its function again (a fraction of a second for the
+    course's models).
 
     Example
     -------
     >>> import keras
     >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     >>> model.compile(loss="mse")
-    >>> set_batches_per_call(model, 48), model.steps_per_execution
-    (8, 8)
+    >>> with several_batches_per_call(model, 48) as count:
+    ...     print(count, model.steps_per_execution)
+    8 8
+    >>> model.steps_per_execution
+    1
     """
-    current = model.steps_per_execution
-    if current != 1 and _chosen_by_kit.get(model) != current:
-        return current
-    wanted = 1
-    one_replica = model.distribute_strategy.num_replicas_in_sync == 1
-    if steps and one_replica and not any(watches_batches(callback) for callback in callbacks):
-        wanted = batches_per_call(steps)
-    if wanted != current:
-        model.steps_per_execution = wanted
-        # Traced for the old number: drop them, as model.compile does.
-        model.train_function = model.test_function = model.predict_function = None
-        _chosen_by_kit[model] = wanted
-    return wanted
+    wanted = _wanted(model, steps, callbacks)
+    if wanted == model.steps_per_execution:
+        yield wanted
+        return
+    learners = _execution(model)
+    _set_execution(model, (wanted, None, None, None))
+    try:
+        yield wanted
+    finally:
+        _set_execution(model, learners)
+
+
+def _wanted(model, steps, callbacks):
+    if model.steps_per_execution != 1:
+        return model.steps_per_execution  # the learner's own choice
+    if not steps or model.distribute_strategy.num_replicas_in_sync != 1:
+        return 1
+    if any(watches_batches(callback) for callback in callbacks):
+        return 1
+    return batches_per_call(steps)
+
+
+def _execution(model):
+    return (model.steps_per_execution,) + tuple(getattr(model, name) for name in _FUNCTIONS)
+
+
+def _set_execution(model, execution):
+    """Keras traces its functions for one ``steps_per_execution``: they change together."""
+    model.steps_per_execution = execution[0]
+    for name, function in zip(_FUNCTIONS, execution[1:]):
+        setattr(model, name, function)

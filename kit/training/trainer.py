@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from kit.training import devices
-from kit.training.batches_per_call import set_batches_per_call
+from kit.training.batches_per_call import several_batches_per_call
 from kit.training.checks import prepare
 from kit.training.fingerprint import default_run_dir, run_fingerprint
 from kit.training.pipeline import array_dataset, validation_dataset
@@ -242,8 +242,8 @@ def train(
 
     Notes
     -----
-    On arrays, each call of the train function runs up to 10 batches
-    (``model.steps_per_execution``, kept after training), always a number that
+    On arrays, each call of the train function runs up to 10 batches (Keras'
+    ``steps_per_execution``, during this call only), always a number that
     divides the epoch; see :mod:`kit.training.batches_per_call`. A callback of
     yours that watches every batch gets one batch per call.
     """
@@ -400,7 +400,6 @@ def _fit(model, feed, start, run, display_options, notes):
         notes=notes,
         previous=start.history,
     )
-    set_batches_per_call(model, feed.steps, run.callbacks)
     position = kit_callbacks.Position()
     saver = kit_callbacks.EpochCheckpoint(start.folder, start.state, history) if start.folder else None
     button = StopButton()
@@ -408,7 +407,10 @@ def _fit(model, feed, start, run, display_options, notes):
     own = [position, history] + ([saver] if saver else []) + [display]
     every = own + list(run.callbacks) + [kit_callbacks.StopAfterBatch(button)]
     started = time.perf_counter()
-    interrupted = _fit_until_done_or_stopped(model, feed, run.epochs, start, every, button, saver, display)
+    with several_batches_per_call(model, feed.steps, run.callbacks):
+        interrupted = _fit_until_done_or_stopped(
+            model, feed, run.epochs, start, every, button, saver, display
+        )
     elapsed = time.perf_counter() - started
 
     _attach(history, model, {"epochs": run.epochs, "steps": feed.steps, "verbose": 0}, interrupted)
