@@ -64,7 +64,7 @@ def test_only_callbacks_with_batch_hooks_watch_batches():
 def test_several_batches_per_call_train_the_same_weights_as_one_batch_per_call(initial_weights):
     counted, watched = BatchesPerCall(), EveryBatch()
     batched = trained(initial_weights, [counted])  # 12 batches an epoch: 6 per call
-    one_by_one = trained(initial_weights, [watched, BatchesPerCall()])
+    one_by_one = trained(initial_weights, [watched])
     assert counted.counts == [6, 6, 6] and batched.steps_per_execution == 1  # as it was before
     assert watched.batches == list(range(12)) * 3  # the learner's callback sees every batch
     for several, single in zip(batched.get_weights(), one_by_one.get_weights()):

@@ -1,5 +1,9 @@
 """The Stop button of ``kit.train``: the first Ctrl-C (or Jupyter's Stop) ends training after the batch.
 
+Keras checks between calls of the train function, and one call may run a few
+batches (see :mod:`kit.training.batches_per_call`): training stops at the end of
+the call under way.
+
 Example
 -------
 >>> with StopButton() as button:
