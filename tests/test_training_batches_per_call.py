@@ -1,5 +1,10 @@
 """Several batches per call: same training, fewer round trips, learners' choices kept."""
 
+import os
+import re
+import signal
+import threading
+
 import numpy as np
 import pytest
 from training_support import build_classifier, data, keras
@@ -81,6 +86,44 @@ def test_a_model_trained_several_batches_per_call_still_predicts_and_evaluates_e
     loss = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)["loss"]
     by_hand = keras().losses.sparse_categorical_crossentropy(y, expected)
     assert loss == pytest.approx(float(np.mean(by_hand)), rel=1e-4)
+
+
+class StopsLater(keras().callbacks.Callback):
+    """Presses Stop (SIGINT) ``delay`` seconds after training began, whatever the batch."""
+
+    def __init__(self, delay):
+        super().__init__()
+        self.timer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
+        self.batches_per_call = None
+
+    def on_train_begin(self, logs=None):
+        self.batches_per_call = self.model.steps_per_execution
+        self.timer.start()  # kit's Stop button is active from here on
+
+
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread(), reason="signals need the main thread"
+)
+@pytest.mark.parametrize("delay", [0.5, 1.5])
+def test_stop_during_several_batches_per_call_ends_at_the_end_of_the_call(delay, capsys):
+    x, y = data(384)  # 12 batches an epoch: 6 per call
+    stopper = StopsLater(delay)
+    try:
+        history = train(
+            build_classifier,
+            x,
+            y,
+            epochs=100_000,
+            batch_size=32,
+            checkpoint=False,
+            progress=None,
+            callbacks=[stopper],
+        )
+    finally:
+        stopper.timer.cancel()
+    stopped = re.search(r"Stopped during epoch \d+ after batch (\d+)", capsys.readouterr().out)
+    assert history.interrupted and stopped and stopper.batches_per_call == 6
+    assert int(stopped.group(1)) in (0, 6, 12)  # between calls, never inside one
 
 
 def test_the_learners_traced_functions_come_back_after_kits_run():
