@@ -1,9 +1,9 @@
 """Several batches per call of the train function: less Python per batch on a CPU.
 
 Keras makes one round trip from Python for every call of a model's train
-function. For the small models of the course that costs about as much as the
-batch itself, so ``kit.train`` sets Keras' ``steps_per_execution`` and each call
-runs several batches inside TensorFlow, during ``kit.train`` only. The number
+function, a large share of a small model's batch on a CPU
+(``benchmarks/train.py``). So ``kit.train`` sets Keras' ``steps_per_execution``
+and each call runs several batches inside TensorFlow, during ``kit.train`` only. The number
 always divides the epoch, so every epoch still ends on its own last batch and a
 resumed run sees the same batches as one that never stopped.
 
@@ -67,10 +67,8 @@ def several_batches_per_call(model, steps, callbacks=()):
     model trains on several replicas, or one of the learner's ``callbacks``
     watches every batch. A ``steps_per_execution`` the learner chose in
     ``model.compile`` is kept, and so are the learner's own traced functions for
-    ``fit``, ``evaluate`` and ``predict`` (one batch at a time holds less memory
-    there). Kit's are dropped after the block, so another ``kit.train`` of the
-    same model traces its function again (a fraction of a second for the
-    course's models).
+    ``fit``, ``evaluate`` and ``predict``. Kit's are dropped after the block, so
+    another ``kit.train`` of the same model traces its function again.
 
     Example
     -------
