@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: Pins whose drift would change what learners run: they must be repeated in binder/.
-MUST_BE_PINNED = ("tensorflow", "keras", "ipywidgets", "jupyterlab")
+MUST_BE_PINNED = ("tensorflow", "keras", "ml-dtypes", "ipywidgets", "jupyterlab")
 #: Left out of the copy repo2docker would get: local environments and generated files.
 NOT_COPIED = (
     ".venv",

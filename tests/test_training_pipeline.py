@@ -43,6 +43,17 @@ def test_validation_batches_are_finite_and_in_order():
     assert batches == [[0, 1], [2, 3], [4]]
 
 
+def test_no_pipeline_starts_the_autotuning_thread_that_iterator_deletion_waits_for():
+    numbers, words = np.zeros((4, 1)), np.array(["a", "b", "c", "d"])
+    datasets = [
+        array_dataset(numbers, np.arange(4), 2),
+        validation_dataset(numbers, np.arange(4), 2),
+        validation_dataset(words, np.arange(4), 2),  # the TensorFlow path
+    ]
+    assert [dataset.options().autotune.enabled for dataset in datasets] == [False, False, False]
+    assert [len(y) for _, y in datasets[0].take(3)] == [2, 2, 2]  # prefetch still runs
+
+
 def test_numeric_arrays_are_read_in_place_not_copied():
     x = np.zeros((6, 3), dtype="float32")
     stream = array_dataset(x, np.arange(6), 6, shuffle=False)

@@ -32,7 +32,8 @@ def array_dataset(x, y, batch_size, *, seed=0, shuffle=True, first_epoch=0):
     epoch ``e`` sees the same batches as one that never stopped. As Keras does
     for arrays, each epoch's index permutation is cut into batches by one
     reshape, and tf.data's default graph rewrites (costly on every new
-    iterator) are off. Unlike Keras, numeric arrays are not copied into
+    iterator) and its autotuning thread (which ``fit`` waits for at its end)
+    are off. Unlike Keras, numeric arrays are not copied into
     TensorFlow: each batch is taken from them with NumPy, so training holds the
     data once, not twice.
 
@@ -103,6 +104,9 @@ def _gathered(indices, x, y):
         )
     options = tf.data.Options()
     options.experimental_optimization.apply_default_optimizations = False
+    # No autotuning thread: deleting an iterator waits for that thread's sleep to end, which
+    # grows through training (seconds after a short run). Prefetch still sizes its buffer.
+    options.autotune.enabled = False
     # Several workers split batches, not files (there are none).
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     dataset = batches.with_options(options).prefetch(tf.data.AUTOTUNE)
