@@ -35,6 +35,14 @@ def test_ports_carry_names_shapes_dtypes_and_activations():
     ]
 
 
+def test_a_sequential_model_has_one_output_named_after_its_last_layer():
+    layers = keras().layers
+    model = keras().Sequential(
+        [keras().Input((4,)), layers.Dense(3), layers.Dense(1, activation="sigmoid", name="p")]
+    )
+    assert model_outputs(model) == [Port("p", (None, 1), "float32", "sigmoid")]
+
+
 def test_arrange_returns_the_models_own_structure():
     ports = [Port("a", (None, 2), "float32"), Port("b", (None, 1), "float32")]
     a, b = np.zeros((3, 2)), np.ones((3, 1))

@@ -81,6 +81,45 @@ def test_widget_numbers_show_rate_and_eta_during_an_epoch(monkeypatch):
     assert any("samples/s" in text and "ETA" in text and "loss" in text for text in seen)
 
 
+def drawings(progress):
+    """The PNG images the widget sends to its curves, in order."""
+    sent = []
+    progress.panel.show_curves = sent.append
+    return sent
+
+
+def test_widget_curves_wait_for_their_interval_and_the_end_draws_what_they_miss(monkeypatch):
+    monkeypatch.setattr(train_progress, "CURVES_EVERY", 3600.0)
+    progress = train_progress.make_progress(
+        "widget", model_name="m", epochs=3, initial_epoch=0, steps=5, samples=72
+    )
+    sent = drawings(progress)
+    tiny_fit(progress)
+    assert sent == []  # three short epochs, no drawing while they train
+    progress.close("done.")
+    assert len(sent) == 1 and sent[0][:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(progress.history["loss"]) == 3
+    progress.close()
+    assert len(sent) == 1  # nothing new to draw
+
+
+def test_widget_curves_due_at_every_epoch_end_are_not_drawn_again_at_the_end(monkeypatch):
+    monkeypatch.setattr(train_progress, "CURVES_EVERY", 0.0)
+    progress = train_progress.make_progress(
+        "widget", model_name="m", epochs=3, initial_epoch=0, steps=5, samples=72
+    )
+    sent = drawings(progress)
+    at_epoch_ends = []
+    progress.on_epoch_end = lambda epoch, logs=None, end=progress.on_epoch_end: (
+        end(epoch, logs),
+        at_epoch_ends.append(len(sent)),
+    )
+    tiny_fit(progress)
+    assert len(at_epoch_ends) == 3 and at_epoch_ends == sorted(set(at_epoch_ends))  # each end drew
+    progress.close("done.")
+    assert len(sent) == at_epoch_ends[-1]
+
+
 def test_widget_of_a_resumed_run_draws_its_earlier_epochs(capsys):
     progress = train_progress.make_progress(
         "widget",

@@ -70,6 +70,16 @@ def test_train_builds_compiles_and_returns_history(tmp_path, capsys):
     )
 
 
+def test_a_sequential_model_trains_and_gets_a_loss_for_its_output():
+    layers = keras().layers
+    model = keras().Sequential(
+        [keras().Input((4,)), layers.Dense(8, activation="relu"), layers.Dense(1, activation="sigmoid")]
+    )
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    history = train(model, x, (x[:, 0] > 0).astype("float32"), epochs=2, checkpoint=False, progress=None)
+    assert history.epoch == [0, 1] and model.loss == "binary_crossentropy"
+
+
 def test_the_training_arrays_are_freed_once_the_learner_lets_them_go(tmp_path):
     x, y = data()
     x_alive = weakref.ref(x)

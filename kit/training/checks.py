@@ -26,7 +26,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kit.training.dataset_checks import checked_dataset, spec_like, unbatched
-from kit.training.ports import arrange, by_name, label_of, model_inputs, model_outputs, rebuild
+from kit.training.ports import (
+    arrange,
+    by_name,
+    input_structure,
+    label_of,
+    model_inputs,
+    model_outputs,
+    output_structure,
+    rebuild,
+)
 from kit.training.targets import check_target, combine_losses, losses_per_output, propose_loss
 from kit.training.values import check_input, is_dataset
 
@@ -128,8 +137,8 @@ def prepare_arrays(model, x, y, loss, roles=("x", "y")):
     ``roles`` name the arrays in messages; the proposed loss is None when ``loss`` is given.
     """
     inputs, outputs = model_inputs(model), model_outputs(model)
-    x_arranged = arrange(x, inputs, model.input, roles[0])
-    y_arranged = arrange(y, outputs, model.output, roles[1])
+    x_arranged = arrange(x, inputs, input_structure(model), roles[0])
+    y_arranged = arrange(y, outputs, output_structure(model), roles[1])
     x_named, y_named = by_name(x_arranged, inputs), by_name(y_arranged, outputs)
     lengths = {}
     for role, named, ports in ((roles[0], x_named, inputs), (roles[1], y_named, outputs)):
@@ -149,7 +158,7 @@ def prepare_arrays(model, x, y, loss, roles=("x", "y")):
     }
     if loss is None:
         proposal = [propose_loss(port, y_named[port.name]) for port in outputs]
-        chosen, metrics = combine_losses(proposal, outputs, model.output)
+        chosen, metrics = combine_losses(proposal, outputs, output_structure(model))
         per_output = losses_per_output(chosen, outputs)
     else:
         metrics = None
@@ -162,8 +171,8 @@ def prepare_arrays(model, x, y, loss, roles=("x", "y")):
         for port in outputs
     }
     return (
-        rebuild(checked_x, inputs, model.input),
-        rebuild(checked_y, outputs, model.output),
+        rebuild(checked_x, inputs, input_structure(model)),
+        rebuild(checked_y, outputs, output_structure(model)),
         samples,
         chosen if loss is None else None,
         metrics,
@@ -199,7 +208,7 @@ def _prepare_dataset(model, dataset, validation, batch_size, loss):
                 "With a dataset as x, validation should be another dataset or an (x_val, y_val) "
                 f"pair, got {type(validation).__name__}."
             )
-    prepared.loss, prepared.metrics = combine_losses(proposal, outputs, model.output)
+    prepared.loss, prepared.metrics = combine_losses(proposal, outputs, output_structure(model))
     return prepared
 
 

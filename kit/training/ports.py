@@ -29,8 +29,10 @@ __all__ = [
     "by_name",
     "check_model",
     "label_of",
+    "input_structure",
     "model_inputs",
     "model_outputs",
+    "output_structure",
     "names_text",
     "rebuild",
     "structure_of",
@@ -55,7 +57,9 @@ def model_inputs(model):
 def model_outputs(model):
     """The model's outputs as :class:`Port` records, with the output layer's activation."""
     ports = []
-    for name, tensor in zip(model.output_names, model.outputs):
+    # A Sequential model has no output_names: its one output is its last layer's.
+    names = getattr(model, "output_names", None) or [model.layers[-1].name]
+    for name, tensor in zip(names, model.outputs):
         activation = None
         try:
             layer = model.get_layer(name)
@@ -66,6 +70,24 @@ def model_outputs(model):
             activation = activation.get("config", {}).get("name") or activation.get("class_name")
         ports.append(Port(name, tuple(tensor.shape), str(tensor.dtype), activation))
     return ports
+
+
+def input_structure(model):
+    """``model.input``: a dict, list or single tensor; a Sequential model's one input tensor."""
+    return _structure(model, "input")
+
+
+def output_structure(model):
+    """``model.output``: a dict, list or single tensor; a Sequential model's one output tensor."""
+    return _structure(model, "output")
+
+
+def _structure(model, side):
+    try:
+        return getattr(model, side)
+    except (AttributeError, ValueError):  # a Sequential model is never called on its inputs
+        tensors = list(getattr(model, side + "s"))
+        return tensors[0] if len(tensors) == 1 else tensors
 
 
 def check_model(model):

@@ -76,7 +76,10 @@ class WidgetProgress(keras.callbacks.Callback):
     """Epoch bar, batch bar, numbers and curves in a :class:`ProgressPanel`.
 
     Inside an epoch the bars and numbers refresh at most every ``bar_every``
-    seconds and the curves every ``curves_every`` seconds.
+    seconds; at an epoch's end they always do. Training waits while the curves
+    are drawn, so they are redrawn at most every ``curves_every`` seconds
+    (inside an epoch or at its end), and once more at the end if they miss a
+    point: short epochs do not pay a drawing each (``benchmarks/progress.py``).
     """
 
     def __init__(
@@ -101,7 +104,9 @@ class WidgetProgress(keras.callbacks.Callback):
         self.clock = EpochClock(epochs, initial_epoch, steps, samples)
         self.history = {name: list(values) for name, values in (previous or {}).items()}
         self.partial = {}
-        self.last_bar = self.last_curves = 0.0
+        self.last_bar = 0.0
+        self.last_curves = time.perf_counter()
+        self.undrawn = False  # values the curves do not show yet
         self.panel = ProgressPanel(
             model_name, epochs=epochs, initial_epoch=initial_epoch, steps=steps, run_dir=run_dir, notes=notes
         )
@@ -124,7 +129,6 @@ class WidgetProgress(keras.callbacks.Callback):
         values = {name: float(value) for name, value in (logs or {}).items()}
         self._show_numbers(values, self.clock.rate(done), self.clock.remaining(done))
         if now - self.last_curves >= self.curves_every and self.steps:
-            self.last_curves = now
             position = self.clock.epoch + done / self.steps
             for name, value in values.items():
                 self.partial.setdefault(name, []).append((position, value))
@@ -137,7 +141,9 @@ class WidgetProgress(keras.callbacks.Callback):
         self.partial = {}
         self.panel.end_epoch(epoch)
         self._show_numbers(dict(logs or {}), self.clock.epoch_rate(), self.clock.remaining(self.steps or 0))
-        self._draw()
+        self.undrawn = True
+        if time.perf_counter() - self.last_curves >= self.curves_every:
+            self._draw()
 
     def _show_numbers(self, values, rate, left):
         parts = [format_logs(values)]
@@ -153,9 +159,10 @@ class WidgetProgress(keras.callbacks.Callback):
             self.panel.show_curves(figure_png(figure))
         finally:
             figure.clear()
+        self.last_curves, self.undrawn = time.perf_counter(), False
 
     def close(self, message=None, always=False):
-        if self.history or self.partial:
+        if self.undrawn:
             self._draw()
         if message and always:  # a stop: the widget says so too
             self.panel.show_numbers(message)
