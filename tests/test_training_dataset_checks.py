@@ -26,6 +26,18 @@ def test_unbatched_datasets_get_batched_and_batched_ones_stay():
     assert batched
 
 
+def test_the_learners_dataset_runs_without_the_autotuning_thread_unless_it_asks_for_it():
+    import tensorflow as tf
+
+    x, y = np.zeros((10, 4), "float32"), np.zeros(10, "int64")
+    plain = tf.data.Dataset.from_tensor_slices((x, y))
+    assert checked_dataset(classifier(), plain, 4, "x")[0].options().autotune.enabled is False
+    options = tf.data.Options()
+    options.autotune.enabled = True
+    chosen = plain.with_options(options)
+    assert checked_dataset(classifier(), chosen, 4, "x")[0].options().autotune.enabled is True
+
+
 def test_a_dataset_of_the_wrong_shape_or_text_is_refused():
     import tensorflow as tf
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from kit._text import format_shape
+from kit.training.pipeline import without_autotuning
 from kit.training.ports import model_inputs, model_outputs, names_text
 from kit.training.values import shape_matches
 
@@ -64,7 +65,7 @@ def checked_dataset(model, dataset, batch_size, role):
             )
     if not batched:
         dataset = dataset.batch(batch_size)
-    return dataset.prefetch(tf.data.AUTOTUNE), batched, y_by_name
+    return without_autotuning(dataset).prefetch(tf.data.AUTOTUNE), batched, y_by_name
 
 
 def _spec_by_name(spec, ports, role):

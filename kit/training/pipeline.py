@@ -16,7 +16,7 @@ import numpy as np
 
 from kit.training.values import count_samples
 
-__all__ = ["array_dataset", "validation_dataset"]
+__all__ = ["array_dataset", "validation_dataset", "without_autotuning"]
 
 
 def _tf():
@@ -32,8 +32,8 @@ def array_dataset(x, y, batch_size, *, seed=0, shuffle=True, first_epoch=0):
     epoch ``e`` sees the same batches as one that never stopped. As Keras does
     for arrays, each epoch's index permutation is cut into batches by one
     reshape, and tf.data's default graph rewrites (costly on every new
-    iterator) and its autotuning thread (which ``fit`` waits for at its end)
-    are off. Unlike Keras, numeric arrays are not copied into
+    iterator) and its autotuning thread (see :func:`without_autotuning`) are
+    off. Unlike Keras, numeric arrays are not copied into
     TensorFlow: each batch is taken from them with NumPy, so training holds the
     data once, not twice.
 
@@ -104,14 +104,32 @@ def _gathered(indices, x, y):
         )
     options = tf.data.Options()
     options.experimental_optimization.apply_default_optimizations = False
-    # No autotuning thread: deleting an iterator waits for that thread's sleep to end, which
-    # grows through training (seconds after a short run). Prefetch still sizes its buffer.
-    options.autotune.enabled = False
     # Several workers split batches, not files (there are none).
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    dataset = batches.with_options(options).prefetch(tf.data.AUTOTUNE)
+    dataset = without_autotuning(batches.with_options(options)).prefetch(tf.data.AUTOTUNE)
     dataset._kit_rows = rows  # the arrays live as long as the dataset (and its iterators) do
     return dataset
+
+
+def without_autotuning(dataset):
+    """``dataset`` with tf.data's autotuning thread off, unless its own options set it.
+
+    Deleting an iterator waits for that thread to wake from a sleep that grows
+    while the iterator lives, so ``fit`` returned seconds after its last batch,
+    and a dataset read anew every epoch paused between epochs
+    (``benchmarks/train_end.py``). Prefetch buffers still size themselves.
+
+    Example
+    -------
+    >>> import tensorflow as tf
+    >>> without_autotuning(tf.data.Dataset.range(3)).options().autotune.enabled
+    False
+    """
+    if dataset.options().autotune.enabled is not None:
+        return dataset
+    options = _tf().data.Options()
+    options.autotune.enabled = False
+    return dataset.with_options(options)
 
 
 class _Rows:
