@@ -15,15 +15,20 @@ kernel reads them from disk as a new Binder container does and the others
 share them; otherwise a run right after ``pip install`` counts up to ~120 MB
 more per kernel.
 ``--cells`` also lists every cell that took a second or more, with the
-kernel's memory after it.
+kernel's memory after it. ``--against REV`` runs each notebook twice instead,
+alternately as it is and as it was at git revision REV (its notebook, with its
+kit first on the kernel's path, the installed packages the same), and prints
+the times side by side: a shared machine's speed drifts by more than a change
+saves between two runs minutes apart.
 
-Run: .venv/bin/python benchmarks/notebooks.py [--cells] [notebooks/05_inception.ipynb ...]
+Run: .venv/bin/python benchmarks/notebooks.py [--cells | --against REV] [notebooks/05_inception.ipynb ...]
 """
 
 import argparse
 import importlib.util
 import os
 import pathlib
+import subprocess
 import tempfile
 import time
 
@@ -73,6 +78,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", action="store_true", help="list the cells that took 1 s or more")
     parser.add_argument(
+        "--against", metavar="REV", help="run each notebook as it was at git revision REV too"
+    )
+    parser.add_argument(
         "notebooks",
         nargs="*",
         type=pathlib.Path,
@@ -82,6 +90,9 @@ def main():
     total, total_cpu, worst = 0.0, 0.0, 0.0
     tensorflow_folder = importlib.util.find_spec("tensorflow").submodule_search_locations[0]
     print(f"dropped {evict_from_page_cache(tensorflow_folder)} TensorFlow libraries from the page cache")
+    if args.against:
+        compare(args.against, args.notebooks)
+        return
     with tempfile.TemporaryDirectory() as folder:
         os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", KIT_HOME=folder)
         for notebook in args.notebooks:
@@ -101,6 +112,39 @@ def main():
     print(
         f"{'whole course':52s} {total:6.1f} s  cpu {total_cpu:6.1f} s  (target {COURSE_TARGET_S} s); "
         f"largest peak {worst:.0f} MB (target {MEMORY_TARGET_MB} MB)"
+    )
+
+
+def compare(revision, notebooks):
+    """Each notebook now and at ``revision``, alternating which goes first; prints both times."""
+    seconds = {"now": [0.0, 0.0], revision: [0.0, 0.0]}
+    with tempfile.TemporaryDirectory() as old_root:
+        archive = subprocess.run(["git", "-C", ROOT, "archive", revision], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", old_root], input=archive.stdout, check=True)
+        for index, notebook in enumerate(notebooks):
+            versions = [
+                ("now", notebook, None),
+                (revision, pathlib.Path(old_root, "notebooks", notebook.name), old_root),
+            ]
+            line = f"{notebook.name:52s}"
+            for label, path, kit_root in versions[:: 1 if index % 2 == 0 else -1]:
+                with tempfile.TemporaryDirectory() as folder:
+                    os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", KIT_HOME=folder)
+                    os.environ.pop("PYTHONPATH", None)
+                    if kit_root:
+                        os.environ["PYTHONPATH"] = kit_root
+                    elapsed, cpu_used, *_, error = run(path, folder)
+                    os.environ.pop("PYTHONPATH", None)
+                seconds[label][0] += elapsed
+                seconds[label][1] += cpu_used
+                line += f"  {label} {elapsed:6.1f} s (cpu {cpu_used:5.1f})" + (
+                    f" FAILED: {error}" if error else ""
+                )
+            print(line, flush=True)
+    (now, now_cpu), (then, then_cpu) = seconds["now"], seconds[revision]
+    print(
+        f"{'whole course':52s}  now {now:6.1f} s (cpu {now_cpu:5.1f})  {revision} {then:6.1f} s (cpu {then_cpu:5.1f}); "
+        f"ratio now/{revision}: {now / then:.3f} wall, {now_cpu / then_cpu:.3f} cpu"
     )
 
 
