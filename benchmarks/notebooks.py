@@ -42,9 +42,9 @@ MEMORY_TARGET_MB = 1000
 COURSE_TARGET_S = 240
 
 
-def run(notebook, folder):
-    """Execute ``notebook`` in ``folder``; returns (seconds, CPU seconds, peak MB, peak cell,
-    largest private MB, cells, error)."""
+def run(notebook, folder, **environment):
+    """Execute ``notebook`` in ``folder``, in a kernel with ``environment`` added to ours; returns
+    (seconds, CPU seconds, peak MB, peak cell, largest private MB, cells, error)."""
     book = nbformat.read(notebook, as_version=4)
     client = NotebookClient(book, timeout=600, resources={"metadata": {"path": folder}})
     cells, peak, cpu = [], {"mb": 0.0, "cell": None, "private": 0.0}, {"seconds": 0.0}
@@ -67,7 +67,9 @@ def run(notebook, folder):
     start = time.perf_counter()
     error = None
     try:
-        client.execute()
+        client.execute(
+            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", KIT_HOME=folder, **environment)
+        )
     except CellExecutionError as failure:
         error = str(failure).splitlines()[-1]
     elapsed = time.perf_counter() - start
@@ -94,7 +96,6 @@ def main():
         compare(args.against, args.notebooks)
         return
     with tempfile.TemporaryDirectory() as folder:
-        os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", KIT_HOME=folder)
         for notebook in args.notebooks:
             elapsed, cpu_used, peak_mb, peak_cell, private, cells, error = run(notebook, folder)
             total, total_cpu = total + elapsed, total_cpu + cpu_used
@@ -123,18 +124,13 @@ def compare(revision, notebooks):
         subprocess.run(["tar", "-x", "-C", old_root], input=archive.stdout, check=True)
         for index, notebook in enumerate(notebooks):
             versions = [
-                ("now", notebook, None),
-                (revision, pathlib.Path(old_root, "notebooks", notebook.name), old_root),
+                ("now", notebook, {}),
+                (revision, pathlib.Path(old_root, "notebooks", notebook.name), {"PYTHONPATH": old_root}),
             ]
             line = f"{notebook.name:52s}"
-            for label, path, kit_root in versions[:: 1 if index % 2 == 0 else -1]:
+            for label, path, environment in versions[:: 1 if index % 2 == 0 else -1]:
                 with tempfile.TemporaryDirectory() as folder:
-                    os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", KIT_OFFLINE="1", KIT_HOME=folder)
-                    os.environ.pop("PYTHONPATH", None)
-                    if kit_root:
-                        os.environ["PYTHONPATH"] = kit_root
-                    elapsed, cpu_used, *_, error = run(path, folder)
-                    os.environ.pop("PYTHONPATH", None)
+                    elapsed, cpu_used, *_, error = run(path, folder, **environment)
                 seconds[label][0] += elapsed
                 seconds[label][1] += cpu_used
                 line += f"  {label} {elapsed:6.1f} s (cpu {cpu_used:5.1f})" + (
