@@ -1,7 +1,8 @@
 """Keras models and symbolic tensors as networkx graphs.
 
 This is the only module of the kit that reads Keras private attributes
-(``_inbound_nodes``, ``_keras_history``, ``_functional``, ``Node``). Every other
+(``_inbound_nodes``, ``_keras_history``, ``_functional``, ``Node``) or calls
+a private method (``_symbolic_build``). Every other
 module works on the plain data returned here.
 
 Used by every notebook of the course (``kit.draw``, the live graph) and by the
@@ -23,6 +24,7 @@ __all__ = [
     "Call",
     "Kind",
     "add_call",
+    "build_for_fit",
     "calls_in_model",
     "calls_of",
     "describe_operation",
@@ -316,6 +318,34 @@ def node_listener(callback):
             Node.__init__ = original
 
     return remove
+
+
+def build_for_fit(model, batch_spec) -> bool:
+    """Create the variables ``fit`` would create in its first step: optimizer, compiled losses, metrics.
+
+    Without a distribution strategy, Keras creates them while it traces the
+    train step, and TensorFlow then traces the step a second time (a traced
+    function may create variables on its first trace only). Built beforehand
+    from the spec of one batch, as Keras itself does under a strategy, they
+    spare that second trace: about 2 s of an LSTM model's first epoch
+    (``benchmarks/first_epoch.py``). Returns False, and leaves the building to
+    ``fit``, when the model cannot run on the spec.
+
+    Example
+    -------
+    >>> import keras, tensorflow as tf
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> build_for_fit(model, (tf.TensorSpec((None, 2)), tf.TensorSpec((None, 1))))
+    True
+    >>> model.optimizer.built
+    True
+    """
+    try:
+        model._symbolic_build(data_batch=batch_spec)
+    except Exception:  # fit builds them in its traced step, and reports what is wrong
+        return False
+    return True
 
 
 # --- internals -------------------------------------------------------------

@@ -334,3 +334,42 @@ def test_edges_into_a_model_called_with_a_dict_carry_the_keys():
     # Keras matches the keys to the inner Inputs' names: q feeds "first", p feeds "second".
     assert edges == {"q": "first", "p": "second"}
     assert tuple(inner.get_layer("first").output.shape) == tuple(q.shape)
+
+
+def _compiled_two_headed():
+    words = keras.Input((6,), dtype="int32", name="words")
+    encoded = layers.LSTM(4)(layers.Embedding(20, 4)(words))
+    model = keras.Model(words, [layers.Dense(1, name="a")(encoded), layers.Dense(2, name="b")(encoded)])
+    model.compile(optimizer="adam", loss={"a": "mse", "b": "mse"}, metrics={"a": ["mae"]})
+    return model
+
+
+def _spec_of(model):
+    import tensorflow as tf
+
+    return (
+        tf.TensorSpec((None, 6), "int32"),
+        {"a": tf.TensorSpec((None, 1)), "b": tf.TensorSpec((None, 2))},
+    )
+
+
+def test_build_for_fit_creates_every_variable_so_fit_traces_its_step_once():
+    model = _compiled_two_headed()
+    assert kgraph.build_for_fit(model, _spec_of(model))
+    built = {id(variable) for variable in model.optimizer.variables + model.metrics_variables}
+    assert len(model.optimizer.variables) > 1 and len(model.metrics_variables) >= 4
+    traces = []
+    step = model.train_step
+    model.train_step = lambda data: traces.append(1) or step(data)
+    words = np.random.default_rng(0).integers(0, 20, (32, 6))
+    model.fit(words, {"a": np.zeros((32, 1)), "b": np.zeros((32, 2))}, batch_size=16, verbose=0)
+    assert len(traces) == 1  # without the build, TensorFlow traces it twice
+    assert {id(variable) for variable in model.optimizer.variables + model.metrics_variables} == built
+
+
+def test_build_for_fit_leaves_the_building_to_fit_when_the_spec_does_not_fit():
+    import tensorflow as tf
+
+    model = _compiled_two_headed()
+    assert not kgraph.build_for_fit(model, (tf.TensorSpec((None, 6, 3), "int32"), {}))
+    assert not model.optimizer.built

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kit.graph import build_for_fit
 from kit.training import devices
 from kit.training.batches_per_call import several_batches_per_call
 from kit.training.checks import prepare
@@ -407,6 +408,8 @@ def _fit(model, feed, start, run, display_options, notes):
     own = [position, history] + ([saver] if saver else []) + [display]
     every = own + list(run.callbacks) + [kit_callbacks.StopAfterBatch(button)]
     started = time.perf_counter()
+    with model.distribute_strategy.scope():
+        build_for_fit(model, feed.train.element_spec)
     with several_batches_per_call(model, feed.steps, run.callbacks):
         interrupted = _fit_until_done_or_stopped(
             model, feed, run.epochs, start, every, button, saver, display
