@@ -19,7 +19,14 @@ KIT = ROOT / "kit"
 MODULES = sorted(KIT.rglob("*.py"))
 
 #: Keras internals that only kit/graph.py may read.
-KERAS_PRIVATE = ("_inbound_nodes", "_keras_history", "_nodes_by_depth", "parent_nodes", "_operation_node")
+KERAS_PRIVATE = (
+    "_inbound_nodes",
+    "_keras_history",
+    "_nodes_by_depth",
+    "parent_nodes",
+    "_operation_node",
+    "_symbolic_build",
+)
 
 
 def module_name(path: Path) -> str:
