@@ -80,7 +80,6 @@ def test_a_sequential_model_trains_and_gets_a_loss_for_its_output():
     assert history.epoch == [0, 1] and model.loss == "binary_crossentropy"
 
 
-
 def test_a_freshly_compiled_model_traces_its_train_step_once():
     model = build_two_headed()
     model.compile(optimizer="rmsprop", loss="binary_crossentropy")
@@ -90,6 +89,7 @@ def test_a_freshly_compiled_model_traces_its_train_step_once():
     x, y = headline_data()
     train(model, x, y, epochs=2, batch_size=32, checkpoint=False, progress=None)
     assert len(traces) == 1  # Keras alone traces it twice: see kit.graph.build_for_fit
+
 
 def test_the_training_arrays_are_freed_once_the_learner_lets_them_go(tmp_path):
     x, y = data()
