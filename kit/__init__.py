@@ -32,11 +32,13 @@ def __getattr__(name):
 
 
 def load_ipython_extension(ipython):
-    """``%load_ext kit``: use oneDNN, return freed memory promptly, load Keras quietly, show the live graph."""
+    """``%load_ext kit``: use oneDNN, return freed memory promptly, load Keras quietly, show the live
+    graph, and keep the garbage collector off what is loaded."""
     import_module("kit.onednn").use_onednn()
     import_module("kit.memory").release_large_blocks()
     import_module("kit.quiet").import_keras_quietly()
     import_module("kit.live_graph.extension").load_ipython_extension(ipython)
+    import_module("kit.garbage").freeze_loaded_objects()
 
 
 def unload_ipython_extension(ipython):

@@ -12,8 +12,13 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @pytest.fixture
-def shell():
-    """A real IPython shell (no kernel): cells run with pre/post_run_cell events and cell file names."""
+def shell(monkeypatch):
+    """A real IPython shell (no kernel): cells run with pre/post_run_cell events and cell file names.
+
+    ``%load_ext kit`` does not freeze this test process's objects here: that would last for every
+    later test of the process. tests/test_garbage.py checks the freezing in fresh interpreters.
+    """
+    monkeypatch.setattr("kit.garbage.freeze_loaded_objects", lambda: 0)
     ipython = start_ipython() or get_ipython()  # the first call starts it, later ones return None
     yield ipython
     if extension.live_graph(ipython) is not None:

@@ -32,8 +32,9 @@ def test_load_ext_sets_it_before_importing_tensorflow(monkeypatch):
     monkeypatch.setattr(
         "kit.live_graph.extension.load_ipython_extension", lambda ipython: calls.append("graph")
     )
+    monkeypatch.setattr("kit.garbage.freeze_loaded_objects", lambda: calls.append("garbage"))
     kit.load_ipython_extension(None)
-    assert calls == ["onednn", "memory", "keras", "graph"]
+    assert calls == ["onednn", "memory", "keras", "graph", "garbage"]
 
 
 FREE_AND_MEASURE = """
