@@ -4,6 +4,7 @@
 use of a name below.
 """
 
+import sys
 from importlib import import_module
 
 __version__ = "0.1.0"
@@ -33,12 +34,14 @@ def __getattr__(name):
 
 def load_ipython_extension(ipython):
     """``%load_ext kit``: use oneDNN, return freed memory promptly, load Keras quietly, show the live
-    graph, and keep the garbage collector off what is loaded."""
+    graph and, in a notebook's first cell, keep the garbage collector off what is loaded."""
+    first_cell = "keras" not in sys.modules  # so the learner has no model yet to freeze
     import_module("kit.onednn").use_onednn()
     import_module("kit.memory").release_large_blocks()
     import_module("kit.quiet").import_keras_quietly()
     import_module("kit.live_graph.extension").load_ipython_extension(ipython)
-    import_module("kit.garbage").freeze_loaded_objects()
+    if first_cell:
+        import_module("kit.garbage").freeze_loaded_objects()
 
 
 def unload_ipython_extension(ipython):

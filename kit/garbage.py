@@ -7,7 +7,10 @@ garbage collector walks every one of them at each full collection: one per
 itself, 0.1-0.4 s each. ``gc.freeze`` takes them out of its walks, after one
 last collection so that no garbage is frozen with them; reference counting
 still frees any of them that is dropped. Used by ``%load_ext kit`` once Keras
-and the live graph are loaded (``benchmarks/frozen_objects.py``).
+and the live graph are loaded (``benchmarks/frozen_objects.py``), and only when
+it is what loads Keras, as in the first cell of every course notebook: later,
+the learner's models would be frozen too, and a frozen model that is dropped
+is never freed (Keras models hold reference cycles).
 """
 
 from __future__ import annotations

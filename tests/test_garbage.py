@@ -25,8 +25,11 @@ print(gone() is None, frozen == gc.get_freeze_count() > 1000, len(gc.get_objects
 """
 
 LOAD_EXT = """
-import gc
+import gc, sys
 from IPython.core.interactiveshell import InteractiveShell
+if sys.argv[1] == "after-a-model":
+    import keras
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
 shell = InteractiveShell.instance()
 assert gc.get_freeze_count() == 0
 shell.run_line_magic("load_ext", "kit")
@@ -34,8 +37,10 @@ print(gc.get_freeze_count())
 """
 
 
-def run_python(code):
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+def run_python(code, *arguments):
+    done = subprocess.run(
+        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.split()
 
@@ -48,5 +53,9 @@ def test_garbage_is_collected_first_and_the_rest_left_out_of_later_walks():
 
 
 def test_load_ext_freezes_keras_and_the_live_graph_once_they_are_loaded():
-    frozen = int(run_python(LOAD_EXT)[-1])
+    frozen = int(run_python(LOAD_EXT, "first-cell")[-1])
     assert frozen > 100_000  # TensorFlow and Keras alone leave more than that
+
+
+def test_load_ext_after_the_learner_built_a_model_freezes_nothing():
+    assert run_python(LOAD_EXT, "after-a-model")[-1] == "0"

@@ -25,6 +25,7 @@ def test_refuses_a_threshold_that_is_not_a_positive_byte_count(threshold):
 
 
 def test_load_ext_sets_it_before_importing_tensorflow(monkeypatch):
+    monkeypatch.delitem(sys.modules, "keras", raising=False)  # as in a notebook's first cell
     calls = []
     monkeypatch.setattr("kit.onednn.use_onednn", lambda: calls.append("onednn"))
     monkeypatch.setattr("kit.memory.release_large_blocks", lambda: calls.append("memory"))
