@@ -106,7 +106,8 @@ def _gathered(indices, x, y):
     options.experimental_optimization.apply_default_optimizations = False
     # Several workers split batches, not files (there are none).
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    dataset = without_autotuning(batches.with_options(options)).prefetch(tf.data.AUTOTUNE)
+    options.autotune.enabled = False  # see without_autotuning
+    dataset = batches.with_options(options).prefetch(tf.data.AUTOTUNE)
     dataset._kit_rows = rows  # the arrays live as long as the dataset (and its iterators) do
     return dataset
 
